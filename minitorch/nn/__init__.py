@@ -1,0 +1,2 @@
+"""torch.nn: modules, parameters, init, functional."""
+from .parameter import Parameter
