@@ -134,3 +134,15 @@ def scatter_add(target, index, values):
     else:
         _cupy.add.at(target, index, values)
     return target
+
+
+def sliding_windows(array, window):
+    """A read-only strided view of every ``window``-sized patch over the last two axes:
+    shape (..., H - kh + 1, W - kw + 1, kh, kw). No copy."""
+    if type(array) is np.ndarray:
+        return np.lib.stride_tricks.sliding_window_view(array, window, axis=(-2, -1))
+    h, w = array.shape[-2:]
+    kh, kw = window
+    s = array.strides
+    shape = array.shape[:-2] + (h - kh + 1, w - kw + 1, kh, kw)
+    return _cupy.lib.stride_tricks.as_strided(array, shape, s + s[-2:])

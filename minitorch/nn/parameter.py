@@ -19,7 +19,7 @@ class Parameter(Tensor):
         p.grad = None
         p._requires_grad = False
         p.grad_fn = None
-        p._version = data._version
+        p._version_counter = data._version_counter
         p._base = None
         p._hooks = None
         p.requires_grad = requires_grad  # validates the dtype

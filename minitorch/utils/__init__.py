@@ -1,0 +1,2 @@
+"""torch.utils-shaped helpers: ``minitorch.utils.data`` holds Dataset and DataLoader."""
+from . import data

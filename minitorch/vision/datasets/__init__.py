@@ -1,0 +1,4 @@
+"""torchvision.datasets-shaped datasets (read from local files; optional download)."""
+from .mnist import MNIST, FashionMNIST
+
+__all__ = ['MNIST', 'FashionMNIST']

@@ -1,0 +1,53 @@
+"""conv2d against torch: values, gradients and second gradients for every option."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from harness import compare
+
+
+@pytest.mark.parametrize('kw', [
+    {}, {'stride': 2}, {'padding': 1}, {'padding': (2, 1)}, {'dilation': 2}, {'stride': (2, 1), 'padding': 1},
+    {'padding': 'same'}, {'padding': 'valid'}, {'padding': 'same', 'dilation': 2},
+])
+def test_conv2d_options(kw):
+    compare(lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, **kw), [(2, 3, 7, 6), (4, 3, 3, 3), (4,)])
+
+
+def test_conv2d_groups():
+    compare(lambda T, x, w: T.nn.functional.conv2d(x, w, groups=2, padding=1), [(2, 4, 5, 5), (6, 2, 3, 3)])
+    compare(lambda T, x, w: T.nn.functional.conv2d(x, w, groups=3), [(1, 3, 5, 5), (3, 1, 2, 2)])  # depthwise
+
+
+def test_conv2d_even_kernel_same_padding_and_unbatched():
+    compare(lambda T, x, w: T.nn.functional.conv2d(x, w, padding='same'), [(1, 2, 5, 6), (3, 2, 2, 4)])
+    compare(lambda T, x, w: T.nn.functional.conv2d(x, w), [(2, 5, 5), (3, 2, 3, 3)])
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 3), o=st.integers(1, 3), h=st.integers(3, 8), w=st.integers(3, 8),
+       k=st.integers(1, 3), s=st.integers(1, 3), p=st.integers(0, 2), d=st.integers(1, 2))
+def test_conv2d_random_geometry(n, c, o, h, w, k, s, p, d):
+    if h + 2 * p < d * (k - 1) + 1 or w + 2 * p < d * (k - 1) + 1:
+        return
+    compare(lambda T, x, wt: T.nn.functional.conv2d(x, wt, stride=s, padding=p, dilation=d),
+            [(n, c, h, w), (o, c, k, k)], dtypes=('float64',))
+
+
+def test_conv2d_errors():
+    import minitorch
+    F = minitorch.nn.functional
+    w = minitorch.zeros(4, 1, 3, 3)
+    with pytest.raises(RuntimeError, match='unsqueeze'):
+        F.conv2d(minitorch.zeros(2, 2, 28, 28, 1), w)
+    with pytest.raises(RuntimeError, match='expected input.* to have 1 channels, but got 3'):
+        F.conv2d(minitorch.zeros(2, 3, 8, 8), w)
+    with pytest.raises(RuntimeError, match='too small'):
+        F.conv2d(minitorch.zeros(1, 1, 2, 2), w)
+
+
+
+@pytest.mark.parametrize('p', [(1, 2), (1, 0, 2, 1), (0, 1, 1, 0, 2, 0), (-1, 2), (2, -1, 1, 1)])
+def test_pad_constant(p):
+    compare(lambda T, x: T.nn.functional.pad(x, p), [(2, 3, 4)])
+    compare(lambda T, x: T.nn.functional.pad(x, p, value=1.5), [(2, 3, 4)])
