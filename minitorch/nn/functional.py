@@ -8,6 +8,8 @@ from ..ops import elementwise as _ew
 from ..ops.linear import linear  # noqa: F401
 from ..ops.conv import conv2d  # noqa: F401
 from ..ops.pad import pad  # noqa: F401
+from ..ops.loss import (mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy,  # noqa: F401
+                        binary_cross_entropy_with_logits, cross_entropy, nll_loss, softplus)
 from ..ops.nn import softmax, log_softmax  # noqa: F401
 from ..tensor import Tensor
 
