@@ -10,6 +10,7 @@ class dtype:
     """A tensor element type, printed like torch's (``minitorch.float32``)."""
 
     __slots__ = ('name', 'np', 'is_floating_point', 'is_signed', 'itemsize', '_rank')
+    is_complex = False  # minitorch has no complex dtypes
 
     def __init__(self, name, np_dtype, rank):
         self.name = name
@@ -71,30 +72,37 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    """Set the default floating dtype; only float32 and float64 are accepted, as in torch."""
+    """Set the default floating dtype (float32 unless changed): Python floats, ``tensor([1.5])``,
+    ``zeros``, ``rand`` and friends follow it. Only floating dtypes are accepted, as in torch."""
     global _default
-    if d not in (float32, float64):
+    if type(d) is not dtype or not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default = d
 
 
 def to_dtype(d):
-    """Accept a minitorch dtype, a numpy dtype or a Python type (``float``, ``int``, ``bool``)."""
+    """Accept a minitorch dtype or a Python type as torch does (``float`` is float64, ``int`` int64)."""
     if type(d) is dtype:
         return d
     if d is _pyfloat:
-        return _default
+        return float64
     if d is _pyint:
         return int64
     if d is _pybool:
         return bool_
-    return from_numpy(d)
+    return from_numpy(d)  # numpy dtypes and names ('uint8') are a convenience torch lacks
 
 
 def promote(a, b):
-    """torch.promote_types: the smallest dtype that holds both."""
+    """torch.promote_types: the smallest dtype that holds both.
+
+    The higher category wins outright (bool < integer < floating), so int64 with float16
+    is float16; within a category the wider type wins, and uint8 with int8 is int16.
+    """
     if a is b:
         return a
+    if a._rank != b._rank:
+        return a if a._rank > b._rank else b
     return from_numpy(np.promote_types(a.np, b.np))
 
 
@@ -109,25 +117,37 @@ def scalar_dtype(x):
     raise TypeError(f"unsupported scalar type {type(x).__name__}")
 
 
+def operand(x):
+    """(dtype, kind) of a tensor or number for ``result_type``: kind 2 for a tensor with dims,
+    1 for a zero-dim tensor, 0 for a Python or numpy number."""
+    d = getattr(x, 'dtype', None)
+    if type(d) is dtype:
+        return d, (2 if x.dim() else 1)
+    return scalar_dtype(x), 0
+
+
+def _combine(higher, lower):
+    # a lower-priority operand counts only when it is of a higher category, or the higher is bool
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote(higher, lower)
+    return higher
+
+
 def result_type(operands):
     """torch's result type for tensors and scalars together.
 
     ``operands`` is a list of (dtype, kind) with kind 2 for a tensor with dims, 1 for a
-    zero-dim tensor, 0 for a Python scalar. A lower-priority operand only counts when it is
-    of a higher category (bool < integer < floating), as in torch.
+    zero-dim tensor, 0 for a Python scalar. Operands of one kind promote among themselves;
+    then zero-dim tensors and scalars only matter when they are of a higher category
+    (bool < integer < floating): an int tensor times 2.5 is float32, a float32 tensor plus
+    a float64 zero-dim tensor stays float32.
     """
     best = [None, None, None]
     for d, kind in operands:
         cur = best[kind]
         best[kind] = d if cur is None else promote(cur, d)
-    result = None
-    for kind in (2, 1, 0):
-        d = best[kind]
-        if d is None:
-            continue
-        if result is None:
-            result = d
-        elif d._rank > result._rank:
-            # a wrapped scalar of a higher category lifts to the default dtype of that category
-            result = (_default if d._rank == 2 else int64) if kind == 0 else d
-    return result
+    return _combine(best[2], _combine(best[1], best[0]))

@@ -31,30 +31,29 @@ def cast(t, d):
     """``t`` converted to dtype ``d`` (differentiable between floating dtypes)."""
     if t.array.dtype == d.np:
         return t
-    out = ToCopy(d)(t)
-    if not d.is_floating_point and out.requires_grad:
-        # integer results carry no gradient, as in torch
-        out = _make(out.array)
-    return out
+    if not d.is_floating_point:
+        return _make(t.array.astype(d.np))  # integer results carry no gradient, as in torch
+    return ToCopy(d)(t)
 
 
-def _parse_to_args(t, args, kwargs):
+def _parse_to_args(args, kwargs):
+    """torch's ``to`` forms: (dtype), (device[, dtype]), (other tensor), with keyword device/dtype/copy."""
     dev = kwargs.pop('device', None)
     dt = kwargs.pop('dtype', None)
-    kwargs.pop('non_blocking', None)
     copy = kwargs.pop('copy', False)
+    kwargs.pop('non_blocking', None)
     kwargs.pop('memory_format', None)
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
     for a in args:
         if isinstance(a, Tensor):
             dev, dt = a.device, a.dtype
-        elif isinstance(a, _dtype.dtype) or a in (float, int, bool) or isinstance(a, np.dtype):
+        elif isinstance(a, bool):
+            pass  # non_blocking, meaningless here
+        elif isinstance(a, (_dtype.dtype, np.dtype)) or a is float or a is int or a is bool:
             dt = a
         elif isinstance(a, (str, _backend.device, int)):
             dev = a
-        elif isinstance(a, bool):
-            pass
         else:
             raise TypeError(f"to() received an invalid argument {a!r}; expected a dtype, a device or a tensor")
     dt = None if dt is None else _dtype.to_dtype(dt)
@@ -64,7 +63,7 @@ def _parse_to_args(t, args, kwargs):
 
 def to(t, *args, **kwargs):
     """Convert ``t`` to a device and/or dtype; returns ``t`` itself when nothing changes."""
-    dev, dt, copy = _parse_to_args(t, args, dict(kwargs))
+    dev, dt, copy = _parse_to_args(args, dict(kwargs))
     if dev is not None and dev == t.device:
         dev = None
     if dt is not None and dt.np == t.array.dtype:
@@ -80,22 +79,27 @@ def to(t, *args, **kwargs):
 
 
 _TYPE_NAMES = {
-    'torch.FloatTensor': _dtype.float32, 'torch.DoubleTensor': _dtype.float64, 'torch.HalfTensor': _dtype.float16,
-    'torch.LongTensor': _dtype.int64, 'torch.IntTensor': _dtype.int32, 'torch.ShortTensor': _dtype.int16,
-    'torch.CharTensor': _dtype.int8, 'torch.ByteTensor': _dtype.uint8, 'torch.BoolTensor': _dtype.bool_,
+    'FloatTensor': _dtype.float32, 'DoubleTensor': _dtype.float64, 'HalfTensor': _dtype.float16,
+    'LongTensor': _dtype.int64, 'IntTensor': _dtype.int32, 'ShortTensor': _dtype.int16,
+    'CharTensor': _dtype.int8, 'ByteTensor': _dtype.uint8, 'BoolTensor': _dtype.bool_,
 }
 _NAME_OF = {v: k for k, v in _TYPE_NAMES.items()}
 
 
 def type_(t, dtype=None):
-    """With no argument, torch's type string ('torch.FloatTensor'); otherwise a cast."""
+    """With no argument, the type name (``'minitorch.FloatTensor'``); otherwise a copy of that type.
+
+    ``dtype`` may be a dtype, a legacy type (``minitorch.FloatTensor``) or its name, written
+    with ``torch.`` or ``minitorch.`` (``'torch.cuda.FloatTensor'`` also moves to the GPU).
+    """
     if dtype is None:
-        name = _NAME_OF[t.dtype]
-        return name.replace('torch.', 'torch.cuda.') if t.is_cuda else name
+        return ('minitorch.cuda.' if t.is_cuda else 'minitorch.') + _NAME_OF[t.dtype]
+    if isinstance(dtype, type) and isinstance(getattr(dtype, 'dtype', None), _dtype.dtype):
+        return cast(t, dtype.dtype)  # a legacy type such as FloatTensor
     if isinstance(dtype, str):
-        key = dtype.replace('minitorch.', 'torch.').replace('.cuda.', '.')
-        if key not in _TYPE_NAMES:
+        module, _, name = dtype.rpartition('.')
+        if module not in ('torch', 'minitorch', 'torch.cuda', 'minitorch.cuda') or name not in _TYPE_NAMES:
             raise ValueError(f"invalid type: {dtype!r}")
-        out = cast(t, _TYPE_NAMES[key])
-        return out.cuda() if '.cuda.' in dtype else out
+        out = cast(t, _TYPE_NAMES[name])
+        return out.cuda() if module.endswith('cuda') else out
     return cast(t, _dtype.to_dtype(dtype))

@@ -6,6 +6,7 @@ TITLE = 'softmax regression on MNIST'
 STEPS = 5
 FULL_STEPS = None
 BATCH = 1000
+EPOCHS_FULL = 10
 
 
 def lesson(run):
@@ -18,7 +19,7 @@ def lesson(run):
     linear = run.prepare(T.nn.Linear(784, 10, bias=True))
     loss = T.nn.CrossEntropyLoss().to(run.device)
     SGD = T.optim.SGD(linear.parameters(), lr=0.1)
-    epochs = 10 if run.full else 1
+    epochs = EPOCHS_FULL if run.full else 1
     try:
         for epoch in range(epochs):
             for X, Y in data_loader:
