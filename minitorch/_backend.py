@@ -146,3 +146,20 @@ def sliding_windows(array, window):
     s = array.strides
     shape = array.shape[:-2] + (h - kh + 1, w - kw + 1, kh, kw)
     return _cupy.lib.stride_tricks.as_strided(array, shape, s + s[-2:])
+
+
+# -- GPU bookkeeping used by minitorch.cuda ----------------------------------------------------------
+_gpu_peak = [0]
+
+
+def seed_gpu(seed):
+    """Seed cupy's default random stream."""
+    _cupy.random.seed(int(seed) & 0xFFFF_FFFF)
+
+
+def gpu_peak_bytes():
+    return _gpu_peak[0]
+
+
+def reset_gpu_peak():
+    _gpu_peak[0] = 0
