@@ -3,7 +3,7 @@
 Each forwards to the op library; tensor methods and these functions share one implementation.
 """
 from .ops import (elementwise as _ew, reduce as _rd, shape as _sh, broadcast as _bc, indexing as _ix,
-                  compare as _cmp, linalg as _la, nn as _nn)
+                  compare as _cmp, linalg as _la, nn as _nn, erf as _erf)
 
 # elementwise
 add, sub, mul, div, pow, neg, abs, sign = _ew.add, _ew.sub, _ew.mul, _ew.div, _ew.pow, _ew.neg, _ew.abs, _ew.sign
@@ -12,6 +12,7 @@ exp, log, log2, log10, log1p, expm1 = _ew.exp, _ew.log, _ew.log2, _ew.log10, _ew
 sqrt, rsqrt, square, sin, cos, tanh, sigmoid, relu = (_ew.sqrt, _ew.rsqrt, _ew.square, _ew.sin, _ew.cos,
                                                       _ew.tanh, _ew.sigmoid, _ew.relu)
 floor, ceil, round, trunc = _ew.floor, _ew.ceil, _ew.round, _ew.trunc
+erf = _erf.erf
 clamp = clip = _ew.clamp
 maximum, minimum, where, lerp, clone = _ew.maximum, _ew.minimum, _ew.where, _ew.lerp, _ew.clone
 remainder, floor_divide, fmod = _ew.remainder, _ew.floor_divide, _ew.remainder
@@ -30,6 +31,7 @@ reshape, flatten, unflatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.
 transpose, permute, cat, concat, stack = _sh.transpose, _sh.permute, _sh.cat, _sh.cat, _sh.stack
 split, chunk, flip, unbind, t = _sh.split, _sh.chunk, _sh.flip, _sh.unbind, _sh.t_
 swapaxes = _sh.transpose
+narrow, select, movedim, moveaxis, tile = _sh.narrow, _sh.select, _sh.movedim, _sh.movedim, _sh.tile
 broadcast_to, broadcast_tensors, broadcast_shapes = _bc.broadcast_to, _bc.broadcast_tensors, _bc.broadcast_shapes
 
 # indexing
@@ -42,5 +44,6 @@ greater, less, greater_equal, less_equal, not_equal = _cmp.gt, _cmp.lt, _cmp.ge,
 logical_and, logical_or, logical_xor, logical_not = _cmp.logical_and, _cmp.logical_or, _cmp.logical_xor, _cmp.logical_not
 isnan, isinf, isfinite, isclose, allclose, equal = _cmp.isnan, _cmp.isinf, _cmp.isfinite, _cmp.isclose, _cmp.allclose, _cmp.equal
 nonzero = _cmp.nonzero
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = _cmp.bitwise_and, _cmp.bitwise_or, _cmp.bitwise_xor, _cmp.bitwise_not
 
 __all__ = [n for n in dir() if not n.startswith('_')]
