@@ -47,3 +47,4 @@ from . import nn  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from . import utils  # noqa: E402  (torch.utils.data)
 from . import optim  # noqa: E402
+from . import cuda  # noqa: E402

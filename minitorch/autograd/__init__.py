@@ -12,7 +12,9 @@ def _as_tuple(x):
 
 
 def _make_grads(outputs, grad_outputs):
-    from ..tensor import Tensor
+    """One gradient per output: ones for a scalar output when none is given, as torch does."""
+    from ..tensor import Tensor, Size
+    from .._backend import xp_of
     grads = []
     for i, out in enumerate(outputs):
         g = None if grad_outputs is None else grad_outputs[i]
@@ -23,25 +25,21 @@ def _make_grads(outputs, grad_outputs):
                                    "first, e.g. out.sum().backward()")
             if out.array.dtype.kind != 'f':
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            xp = type(out.array)
-            import numpy as np
-            arr = np.ones(out.array.shape, out.array.dtype) if xp is np.ndarray else \
-                __import__('cupy').ones(out.array.shape, out.array.dtype)
-            g = Tensor._make(arr)
+            g = Tensor._make(xp_of(out.array).ones(out.array.shape, out.array.dtype))
         elif not isinstance(g, Tensor):
             from .._creation import tensor
             g = tensor(g, dtype=out.dtype, device=out.device)
         elif g.shape != out.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and "
-                               f"output[{i}] has a shape of {tuple(out.shape)}.")
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)!r} and "
+                               f"output[{i}] has a shape of {Size(out.shape)!r}.")
         grads.append(g)
     return grads
 
 
 def _check_requires_grad(outputs):
-    for out in outputs:
+    for i, out in enumerate(outputs):
         if not out.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn. "
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn. "
                                "Hint: create the leaf tensors with requires_grad=True, and do not compute "
                                "the output under no_grad().")
 
@@ -56,7 +54,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     grads = _make_grads(tensors, grad_tensors)
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty; pass the tensors to "
+                           "accumulate gradients into, or leave it out for every leaf.")
     captured = _engine.run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
     if inputs is not None:
         # non-leaf inputs get their .grad from what flowed into them
@@ -78,19 +77,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         allow_unused = materialize_grads
     for t in inputs:
         if not t.requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+            raise RuntimeError("One of the differentiated Tensors does not require grad; create it with "
+                               "requires_grad=True (or call .requires_grad_()) before using it")
     _check_requires_grad(outputs)
     grads = _make_grads(outputs, grad_outputs)
     captured = _engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
     result = []
-    for t, g in zip(inputs, captured):
+    for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
                 g = zeros_like(t)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph:
             g = g.detach()
         result.append(g)

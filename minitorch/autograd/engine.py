@@ -6,34 +6,50 @@ backward is called once. Leaves accumulate into ``.grad``; ``autograd.grad`` ins
 returns the gradients of the requested inputs and leaves ``.grad`` alone.
 """
 from . import grad_mode
-from .function import _FREED_MSG
+from .function import _FREED_MSG, _SlotGrads
 
 
 def _toposort(roots):
-    """Nodes reachable from ``roots``, each after every node that feeds it a gradient."""
+    """Nodes reachable from ``roots``, each before every node it sends a gradient to (roots first)."""
     order = []
     seen = set()
-    for root in roots:
-        if id(root) in seen:
+    stack = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
             continue
-        seen.add(id(root))
-        stack = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            stack.append((node, True))
-            inputs = node.inputs
-            if inputs is None:
-                continue
-            for t in inputs:
-                fn = t.grad_fn
-                if fn is not None and id(fn) not in seen:
-                    seen.add(id(fn))
-                    stack.append((fn, False))
-    order.reverse()  # roots first
+        # marked when expanded, not when pushed: a node pushed early but reached again along a
+        # longer path must finish after that path, or it runs before all its gradient has arrived
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        inputs = node.inputs
+        if inputs is None:
+            continue  # freed: the main loop raises if a gradient reaches it
+        for t in inputs:
+            fn = t.grad_fn
+            if fn is not None and fn not in seen:
+                stack.append((fn, False))
+    order.reverse()
     return order
+
+
+def _nodes_to_run(order, leaf_ids, input_nodes):
+    """The nodes whose backward leads to one of the wanted tensors (when ``inputs`` is given)."""
+    run = set()
+    for node in reversed(order):  # every node after the nodes that feed it
+        for t in node.inputs or ():
+            fn = t.grad_fn
+            if fn is None:
+                if id(t) in leaf_ids:
+                    run.add(node)
+                    break
+            elif fn in run or fn in input_nodes:
+                run.add(node)
+                break
+    return run
 
 
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True):
@@ -41,20 +57,11 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
 
     With ``accumulate`` the leaves' ``.grad`` (restricted to ``inputs`` if given) is updated.
     Without it, the gradients of ``inputs`` are returned, in order, and nothing is stored.
+    With ``inputs``, only the part of the graph that leads to them runs (and is freed).
     """
     from ..tensor import Tensor
-    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
-    captured = [None] * len(inputs) if inputs is not None else None
-    # non-leaf tensors whose gradient is requested are identified by their node
-    wanted_nodes = {}
-    if inputs is not None:
-        for i, t in enumerate(inputs):
-            if t.grad_fn is not None:
-                wanted_nodes.setdefault(id(t.grad_fn), []).append(i)
-
-    pending = {}      # id(node) -> summed gradient of its output
+    pending = {}      # node -> summed gradient of its output
     leaf_grads = {}   # id(leaf) -> [leaf, summed gradient]
-    roots = []
 
     def add_leaf(t, g):
         entry = leaf_grads.get(id(t))
@@ -63,66 +70,86 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         else:
             entry[1] = entry[1] + g
 
-    prev = grad_mode.enabled
-    grad_mode.enabled = create_graph
-    try:
-        for t, g in zip(tensors, grad_tensors):
-            fn = t.grad_fn
-            if fn is None:
-                if t.requires_grad:
-                    add_leaf(t, g)
-                continue
+    roots = []
+    for t, g in zip(tensors, grad_tensors):
+        fn = t.grad_fn
+        if fn is None:
+            add_leaf(t, g)
+        elif fn in pending:
+            pending[fn] = pending[fn] + g
+        else:
             if fn.inputs is None:
                 raise RuntimeError(_FREED_MSG)
-            key = id(fn)
-            pending[key] = pending[key] + g if key in pending else g
+            pending[fn] = g
             roots.append(fn)
+    order = _toposort(roots)
 
-        for node in _toposort(roots):
-            grad = pending.pop(id(node), None)
+    captured = input_nodes = run = None
+    if inputs is not None:
+        captured = [None] * len(inputs)
+        input_nodes = {}  # node -> indexes of the non-leaf inputs it made
+        for i, t in enumerate(inputs):
+            if t.grad_fn is not None:
+                input_nodes.setdefault(t.grad_fn, []).append(i)
+        run = _nodes_to_run(order, {id(t) for t in inputs if t.grad_fn is None}, input_nodes)
+        order = [node for node in order if node in run or node in input_nodes]
+
+    prev = grad_mode.enabled
+    grad_mode.enabled = create_graph  # backward records a graph only for higher-order gradients
+    try:
+        for node in order:
+            grad = pending.pop(node, None)
             if grad is None:
                 continue
-            if node.inputs is None:
+            node_inputs = node.inputs
+            if node_inputs is None:
                 raise RuntimeError(_FREED_MSG)
             if node.hooks:
                 for hook in node.hooks:
                     new = hook(grad)
                     if new is not None:
                         grad = new
-            idx = wanted_nodes.get(id(node))
-            if idx is not None:
-                for i in idx:
-                    captured[i] = grad
-            node.check_versions()
+            if input_nodes:
+                idx = input_nodes.get(node)
+                if idx is not None:
+                    for i in idx:
+                        captured[i] = grad
+                    if node not in run:
+                        continue
+            for box, seen in node.versions:
+                if box[0] != seen:
+                    raise node.version_error()
             grads = node.backward(grad)
             if type(grads) is not tuple:
                 grads = (grads,)
-            for t, g in zip(node.inputs, grads):
+            for t, g in zip(node_inputs, grads):
                 if g is None or not t._requires_grad:
                     continue
-                if type(g) is not Tensor:
+                if type(g) is not Tensor and not isinstance(g, (Tensor, _SlotGrads)):
                     raise TypeError(f"{node.backward_name} returned a gradient of type {type(g).__name__}, "
-                                    "expected a Tensor")
+                                    "expected a Tensor (or None)")
                 fn = t.grad_fn
                 if fn is None:
                     add_leaf(t, g)
+                elif fn in pending:
+                    pending[fn] = pending[fn] + g
                 else:
-                    key = id(fn)
-                    pending[key] = pending[key] + g if key in pending else g
+                    pending[fn] = g
             if not retain_graph:
                 node.release()
     finally:
         grad_mode.enabled = prev
 
-    used_arrays = {id(g.array) for g in grad_tensors}
+    root_arrays = {id(g.array) for g in grad_tensors}
+    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     for t, g in leaf_grads.values():
-        if wanted is not None and id(t) in wanted:
+        if wanted is None:
+            _accumulate(t, g, create_graph, root_arrays)
+        elif id(t) in wanted:
             if accumulate:
-                _accumulate(t, g, create_graph, used_arrays)
+                _accumulate(t, g, create_graph, root_arrays)
             else:
                 captured[wanted[id(t)]] = _run_tensor_hooks(t, g)
-        elif wanted is None:
-            _accumulate(t, g, create_graph, used_arrays)
     return captured
 
 
@@ -136,6 +163,7 @@ def _run_tensor_hooks(t, g):
 
 
 def _accumulate(t, g, create_graph, used_arrays):
+    """Add ``g`` into leaf ``t``'s ``.grad``, after the leaf's hooks."""
     g = _run_tensor_hooks(t, g)
     if g.shape != t.shape:
         raise RuntimeError(f"the gradient for a tensor of shape {tuple(t.shape)} has shape {tuple(g.shape)}; "

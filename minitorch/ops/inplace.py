@@ -12,7 +12,6 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import Op
-from .. import _dtype
 from .._backend import xp_of
 from ._util import _make, cast, Tensor
 from . import elementwise as ew
@@ -20,10 +19,18 @@ from .broadcast import sum_to
 
 
 def _check_leaf(t):
-    if t.requires_grad and t.grad_fn is None and grad_mode.enabled:
+    """torch refuses in-place writes to a leaf that requires grad (or a view of one) while recording:
+    its ``.grad`` would then belong to values that no longer exist."""
+    if not grad_mode.enabled:
+        return
+    if t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. "
                            "Wrap the update in `with minitorch.no_grad():` (as optimizers do), or use an "
                            "out-of-place op.")
+    base = t._base
+    if base is not None and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                           "operation. Wrap the update in `with minitorch.no_grad():`, or clone() the view first.")
 
 
 def _write(t, result_array):
@@ -37,21 +44,31 @@ def _write(t, result_array):
         if bshape != arr.shape:
             raise RuntimeError(f"output with shape {list(arr.shape)} doesn't match the broadcast shape {list(bshape)}")
     if result_array.dtype != arr.dtype and not np.can_cast(result_array.dtype, arr.dtype, casting='same_kind'):
-        raise RuntimeError(f"result type {_dtype.from_numpy(result_array.dtype).name.capitalize()} can't be cast "
-                           f"to the desired output type {_dtype.from_numpy(arr.dtype).name.capitalize()}")
+        raise RuntimeError(f"result type {_scalar_name(result_array.dtype)} can't be cast to the desired output "
+                           f"type {_scalar_name(arr.dtype)}; convert explicitly, e.g. x = x.float() before the "
+                           "in-place op, or use the out-of-place op")
     if not arr.flags.writeable:
         raise RuntimeError("unsupported operation: this tensor is an expanded (broadcast) view whose elements "
                            "share memory; clone() it before writing in place")
     arr[...] = result_array
-    t._version[0] += 1
+    t._version_counter[0] += 1
+
+
+# torch's scalar type names, as its casting errors print them
+_SCALAR_NAMES = {'float16': 'Half', 'float32': 'Float', 'float64': 'Double', 'int8': 'Char', 'int16': 'Short',
+                 'int32': 'Int', 'int64': 'Long', 'uint8': 'Byte', 'bool': 'Bool'}
+
+
+def _scalar_name(np_dtype):
+    return _SCALAR_NAMES.get(np_dtype.name, np_dtype.name)
 
 
 def _recording(t, *others):
     if not grad_mode.enabled:
         return False
-    if t.requires_grad:
+    if t._requires_grad:
         return True
-    return any(isinstance(o, Tensor) and o.requires_grad for o in others)
+    return any(isinstance(o, Tensor) and o._requires_grad for o in others)
 
 
 def _apply(t, fn, *others):
@@ -66,8 +83,10 @@ def _apply(t, fn, *others):
         raise RuntimeError("minitorch does not record in-place ops on a view of a tensor that requires grad "
                            "(torch rewrites the base's history; minitorch keeps views simple). Use the "
                            "out-of-place op, or clone() the view first.")
-    shell = _make(t.array, t.requires_grad, t.grad_fn)
-    shell._version = t._version
+    # The shell holds a copy of the old values: backward may need them (torch saves the
+    # "original self" too), and they are about to be overwritten.
+    shell = _make(t.array.copy(), t._requires_grad, t.grad_fn)
+    others = tuple(shell if o is t else o for o in others)  # x.mul_(x) reads the old x twice
     out = fn(shell, *others)
     _write(t, out.array.astype(t.array.dtype, copy=False))
     t.grad_fn = out.grad_fn
@@ -75,7 +94,7 @@ def _apply(t, fn, *others):
     if out.grad_fn is not None and out.grad_fn.saves_output:
         # the op's saved output is the tensor itself: keep watching its version from here on
         out.grad_fn.out = t.array
-        out.grad_fn.versions[-1] = (t._version, t._version[0])
+        out.grad_fn.versions[-1] = (t._version_counter, t._version_counter[0])
     return t
 
 
@@ -94,7 +113,7 @@ def _fast(t, name, other):
         elif not isinstance(b, (int, float)):
             return False
         _UFUNCS[name](a, b, out=a, casting='same_kind')
-        t._version[0] += 1
+        t._version_counter[0] += 1
         return True
     return False
 
@@ -140,23 +159,34 @@ def relu_(t):
 
 
 def zero_(t):
-    """Fill with zeros (never recorded as a function of the old values)."""
-    return fill_(t, 0)
+    """Fill with zeros."""
+    return _overwrite(t, 0)
 
 
 def fill_(t, value):
+    """Fill with ``value`` (a number or a 0-d tensor)."""
     if isinstance(value, Tensor):
         if value.array.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.array.ndim} dimensions.")
-        if value.requires_grad and grad_mode.enabled:
-            return _apply(t, lambda x, v: ew.where(_make(np.ones(x.array.shape, bool)), v, x), value)
+        if value._requires_grad and grad_mode.enabled:
+            return _apply(t, lambda x, v: _CopyFrom()(x, cast(v, x.dtype)), value)
         value = value.item()
+    return _overwrite(t, value)
+
+
+def _overwrite(t, values):
+    """Write ``values`` (a number or an array that doesn't depend on ``t``) into ``t``.
+
+    When ``t`` is part of a graph, the write is recorded so that its old history gets a
+    zero gradient (and the new values none), as torch's ``fill_`` does.
+    """
     _check_leaf(t)
     if _recording(t):
-        return _apply(t, lambda x: ew.mul(x, 0.0) + value)
-    t.array[...] = value
-    t._version[0] += 1
+        v = _make(xp_of(t.array).asarray(values, dtype=t.array.dtype))
+        return _apply(t, lambda x: _CopyFrom()(x, v))
+    t.array[...] = values
+    t._version_counter[0] += 1
     return t
 
 
@@ -172,13 +202,13 @@ def copy_(t, src):
         if src.array.shape != t.array.shape:
             np.broadcast_shapes(src.array.shape, t.array.shape)
         t.array[...] = src.array
-        t._version[0] += 1
+        t._version_counter[0] += 1
         return t
     return _apply(t, lambda x, s: _CopyFrom()(x, cast(s, x.dtype)), src)
 
 
 class _CopyFrom(Op):
-    """The recorded form of ``copy_``: the result is ``src`` broadcast to ``t``'s shape."""
+    """The recorded form of ``copy_`` and ``fill_``: the result is ``src`` broadcast to ``t``'s shape."""
     backward_name = 'CopyBackwards'
     saves = ()
 
@@ -193,20 +223,13 @@ class _CopyFrom(Op):
 def uniform_(t, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
     from ..random import rng_for
-    _check_leaf(t)
-    with grad_mode.no_grad():
-        t.array[...] = _to_device(rng_for(generator).uniform(a, b, t.array.shape), t)
-    t._version[0] += 1
-    return t
+    return _overwrite(t, _to_device(rng_for(generator).uniform(a, b, t.array.shape), t))
 
 
 def normal_(t, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std**2)."""
     from ..random import rng_for
-    _check_leaf(t)
-    t.array[...] = _to_device(rng_for(generator).normal(mean, std, t.array.shape), t)
-    t._version[0] += 1
-    return t
+    return _overwrite(t, _to_device(rng_for(generator).normal(mean, std, t.array.shape), t))
 
 
 def _to_device(arr, t):
@@ -221,51 +244,29 @@ def masked_fill_(t, mask, value):
 
 # -- x[index] = value ---------------------------------------------------------------------------
 
-class SetItem(Op):
-    """out = old with ``out[index] = value``; old gets the gradient outside the index, value inside."""
-    backward_name = 'CopySlices'
-    saves = ()
-
-    def __init__(self, index):
-        self.index = index
-
-    def forward(self, old, value):
-        out = old.copy()
-        out[self.index] = value
-        return out
-
-    def backward(self, grad):
-        old, value = self.inputs
-        from .indexing import getitem_array_index
-        g_old = g_value = None
-        if old.requires_grad:
-            zero = _make(xp_of(grad.array).zeros((), grad.array.dtype))
-            g_old = SetItem(self.index)(grad, zero)
-        if value.requires_grad:
-            picked = getitem_array_index(grad, self.index)
-            g_value = sum_to(picked, value.array.shape)
-        return g_old, g_value
-
-
 def setitem(t, index, value):
-    """``t[index] = value`` for every index form ``t[index]`` accepts."""
-    from .indexing import normalize_index
-    idx = normalize_index(t, index)
-    if not isinstance(value, Tensor):
-        if isinstance(value, (list, tuple, np.ndarray)):
-            from .._creation import tensor
-            value = tensor(value, dtype=t.dtype, device=t.device)
-        else:
-            value = _make(xp_of(t.array).asarray(value, dtype=t.array.dtype))
-    if value.device != t.device:
-        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
-                           f"{t.device} and {value.device}!")
+    """``t[index] = value`` for every index form ``t[index]`` accepts; ``value`` (a number or a tensor)
+    is cast to ``t``'s dtype and broadcast into the slot. Recorded (``CopySlices``) when ``t`` or
+    ``value`` requires grad."""
+    from .indexing import parse_index, write, SetItem
+    parsed = parse_index(t, index)
+    if isinstance(value, Tensor):
+        if type(value.array) is not np.ndarray and value.device != t.device:
+            if value.array.ndim:
+                raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {t.device} and {value.device}! Move the value with .to(x.device).")
+            value = value.to(t.device)  # torch accepts a 0-d value from another device, as a number
+    elif not isinstance(value, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {t.dtype} tensor; assign a number or a "
+                        "tensor (e.g. minitorch.tensor(value))")
     if not _recording(t, value):
         _check_leaf(t)
-        t.array[idx] = value.array
-        t._version[0] += 1
+        write(t.array, parsed, value.array if isinstance(value, Tensor) else value)
+        t._version_counter[0] += 1
         return
-    if value.dtype is not t.dtype:
-        value = value.to(t.dtype)
-    _apply(t, lambda x, v: SetItem(idx)(x, v), value)
+    if not isinstance(value, Tensor):
+        value = _make(xp_of(t.array).asarray(value).astype(t.array.dtype))
+    elif value.array.dtype != t.array.dtype:
+        value = cast(value, t.dtype)
+    _apply(t, lambda x, v: SetItem(parsed)(x, v), value)
 
