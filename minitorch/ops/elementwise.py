@@ -30,7 +30,9 @@ class Add(Op):
 
     def backward(self, grad):
         a, b = self.inputs
-        return sum_to(grad, a.array.shape), sum_to(grad, b.array.shape)
+        # a constant operand (a wrapped scalar, a non-grad tensor) needs no reduction at all
+        return (sum_to(grad, a.array.shape) if a._requires_grad else None,
+                sum_to(grad, b.array.shape) if b._requires_grad else None)
 
 
 class Sub(Op):
@@ -41,7 +43,8 @@ class Sub(Op):
 
     def backward(self, grad):
         a, b = self.inputs
-        return sum_to(grad, a.array.shape), sum_to(-grad, b.array.shape)
+        return (sum_to(grad, a.array.shape) if a._requires_grad else None,
+                sum_to(-grad, b.array.shape) if b._requires_grad else None)
 
 
 class Mul(Op):
