@@ -3,8 +3,12 @@
 Every function runs under ``no_grad`` and returns the tensor it filled.
 """
 import math
+import warnings
+
+import numpy as np
 
 from ..autograd import grad_mode
+from ..random import rng_for
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -31,6 +35,7 @@ def calculate_gain(nonlinearity, param=None):
 
 
 def _calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out): dim 1 and dim 0 times the receptive field (the product of dims 2+, for conv kernels)."""
     if tensor.dim() < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
     receptive = 1
@@ -60,16 +65,19 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def constant_(tensor, val):
+    """Fill with the value ``val``."""
     with grad_mode.no_grad():
         return tensor.fill_(val)
 
 
 def zeros_(tensor):
+    """Fill with the scalar value 0."""
     with grad_mode.no_grad():
         return tensor.zero_()
 
 
 def ones_(tensor):
+    """Fill with the scalar value 1."""
     with grad_mode.no_grad():
         return tensor.fill_(1.0)
 
@@ -101,6 +109,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 def kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None):
     """U(-bound, bound) with bound = gain · √(3 / fan) (He et al., 2015)."""
     if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     bound = math.sqrt(3.0) * std
@@ -110,6 +119,58 @@ def kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', gene
 def kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None):
     """N(0, std²) with std = gain / √fan."""
     if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return normal_(tensor, 0.0, std, generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with N(mean, std²) truncated to [a, b]: out-of-range draws are redrawn."""
+    def cdf(v):
+        return (1.0 + math.erf((v - mean) / std / math.sqrt(2.0))) / 2.0
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    rng = rng_for(generator)
+    # Where [a, b] holds much of the mass, redraw normals that fall outside; where it holds
+    # little, draw uniformly on [a, b] and accept with the density's relative height.
+    mostly_inside = cdf(b) - cdf(a) > 0.3
+    peak = max(a, min(mean, b))
+    values = np.empty(tensor.numel())
+    pending = np.arange(values.size)
+    while pending.size:
+        if mostly_inside:
+            draw = rng.normal(mean, std, pending.size)
+            ok = (draw >= a) & (draw <= b)
+        else:
+            draw = rng.uniform(a, b, pending.size)
+            log_height = -0.5 * (((draw - mean) / std) ** 2 - ((peak - mean) / std) ** 2)
+            ok = np.log(rng.random(pending.size)) <= log_height
+        values[pending[ok]] = draw[ok]
+        pending = pending[~ok]
+    return _fill(tensor, values.reshape(tuple(tensor.shape)))
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fill with a (semi-)orthogonal matrix (Saxe et al., 2013), flattening dims 1+; scaled by ``gain``."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = rng_for(generator).standard_normal((rows, cols))
+    q, r = np.linalg.qr(flat if rows >= cols else flat.T)
+    # signs from R's diagonal make Q uniformly distributed over orthogonal matrices (Mezzadri, 2007)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tuple(tensor.shape)))
+
+
+def _fill(tensor, values):
+    """Copy a numpy array of values into ``tensor`` (its dtype and device), without recording."""
+    from .._creation import tensor as make
+    with grad_mode.no_grad():
+        return tensor.copy_(make(values, dtype=tensor.dtype, device=tensor.device))

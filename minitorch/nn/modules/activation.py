@@ -31,14 +31,46 @@ class LeakyReLU(Module):
         return f'negative_slope={self.negative_slope}' + (', inplace=True' if self.inplace else '')
 
 
+class ELU(Module):
+    """x for x > 0, alpha · (exp(x) - 1) otherwise."""
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input):
+        return F.elu(input, self.alpha, self.inplace)
+
+    def extra_repr(self):
+        return f'alpha={self.alpha}' + (', inplace=True' if self.inplace else '')
+
+
 class Sigmoid(Module):
+    """1 / (1 + exp(-x))."""
+
     def forward(self, input):
         return F.sigmoid(input)
 
 
 class Tanh(Module):
+    """The hyperbolic tangent."""
+
     def forward(self, input):
         return F.tanh(input)
+
+
+class Softplus(Module):
+    """log(1 + exp(beta · x)) / beta: a smooth ReLU."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, input):
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f'beta={self.beta}, threshold={self.threshold}'
 
 
 class GELU(Module):
@@ -56,6 +88,8 @@ class GELU(Module):
 
 
 class Softmax(Module):
+    """Rescale the values along ``dim`` to lie in (0, 1) and sum to 1."""
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -68,6 +102,8 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
+    """log(softmax(x)) along ``dim``, computed stably."""
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
