@@ -164,3 +164,8 @@ def test_bce_module_with_weight_buffer():
     w = np.array([0.5, 2.0])
     m = minitorch.nn.BCELoss(weight=minitorch.tensor(w))
     assert list(m.state_dict()) == list(torch.nn.BCELoss(weight=torch.tensor(w)).state_dict()) == ['weight']
+
+
+@pytest.mark.parametrize('beta,threshold', [(1.0, 20.0), (1.0, 1.0), (2.0, 3.0), (0.5, 0.5)])
+def test_softplus_beta_threshold(beta, threshold):
+    compare(lambda T, x: T.nn.functional.softplus(x, beta=beta, threshold=threshold), [(4, 5)], low=-4, high=4)

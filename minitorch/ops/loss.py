@@ -80,10 +80,12 @@ class Softplus(Op):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta·x)) / beta (torch's ``F.softplus``; exact, so the threshold changes nothing visible)."""
-    if beta == 1.0:
-        return Softplus()(input)
-    return Softplus()(input * beta) / beta
+    """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold (torch's ``F.softplus``)."""
+    scaled = input if beta == 1.0 else input * beta
+    out = Softplus()(scaled)
+    if beta != 1.0:
+        out = out / beta
+    return ew.where(scaled > threshold, input, out)
 
 
 # torch's epsilon is the float32 constant 1e-12 (9.99999996e-13 when widened), used in every dtype
