@@ -22,7 +22,10 @@ class ConvGeometry:
         return (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
 
     def columns(self, x, kh, kw, ho, wo):
-        """x's receptive fields as an (N, groups, Ho*Wo, C/groups*kh*kw) matrix (one copy)."""
+        """x's receptive fields as a (groups, N*Ho*Wo, C/groups*kh*kw) matrix: the one copy im2col makes.
+
+        Batch and pixels share one axis so that each product below is a single large GEMM per
+        group (numpy's batched matmul over small, strided matrices is far slower)."""
         xp = xp_of(x)
         (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
         if ph or pw:
@@ -31,8 +34,9 @@ class ConvGeometry:
         win = win[:, :, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw, ::dh, ::dw]  # N, C, Ho, Wo, kh, kw
         n, c = x.shape[:2]
         g = self.groups
-        win = win.reshape(n, g, c // g, ho, wo, kh, kw).transpose(0, 1, 3, 4, 2, 5, 6)
-        return win.reshape(n, g, ho * wo, (c // g) * kh * kw)
+        win = win.reshape(n, g, c // g, ho, wo, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
+        # for one input channel the reshape can stay a strided view; BLAS needs it contiguous
+        return xp.ascontiguousarray(win.reshape(g, n * ho * wo, (c // g) * kh * kw))
 
     def fold(self, cols, x_shape, kh, kw, ho, wo):
         """The adjoint of ``columns``: add each window's column back onto the input's pixels."""
@@ -40,13 +44,13 @@ class ConvGeometry:
         n, c, h, w = x_shape
         (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
         g = self.groups
-        cols = cols.reshape(n, g, ho, wo, c // g, kh, kw).transpose(0, 1, 4, 5, 6, 2, 3)
-        cols = cols.reshape(n, c, kh, kw, ho, wo)
+        cols = cols.reshape(g, n, ho, wo, c // g, kh, kw)
         out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
         # one strided add per kernel offset: a loop over kh*kw (9 for 3x3), never over pixels
         for i in range(kh):
             for j in range(kw):
-                out[:, :, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += cols[:, :, i, j]
+                patch = cols[:, :, :, :, :, i, j].transpose(1, 0, 4, 2, 3).reshape(n, c, ho, wo)
+                out[:, :, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += patch
         return out[:, :, ph:ph + h, pw:pw + w] if (ph or pw) else out
 
 
@@ -54,6 +58,12 @@ def _weight_matrix(w, groups):
     """(O, C/g, kh, kw) -> (g, C/g*kh*kw, O/g)."""
     o = w.shape[0]
     return w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+
+
+def _pixels_last(gy, groups):
+    """(N, O, Ho, Wo) -> (g, N*Ho*Wo, O/g), the layout of a convolution's output rows."""
+    n, o, ho, wo = gy.shape
+    return gy.reshape(n, groups, o // groups, ho * wo).transpose(1, 0, 3, 2).reshape(groups, n * ho * wo, o // groups)
 
 
 class Conv2d(Op):
@@ -65,10 +75,11 @@ class Conv2d(Op):
     def forward(self, x, w):
         n = x.shape[0]
         o, _, kh, kw = w.shape
+        g = self.geom.groups
         ho, wo = self.geom.out_size(x.shape[2], x.shape[3], kh, kw)
-        cols = self.geom.columns(x, kh, kw, ho, wo)                  # N, g, Ho*Wo, K
-        y = cols @ _weight_matrix(w, self.geom.groups)             # N, g, Ho*Wo, O/g
-        return y.transpose(0, 1, 3, 2).reshape(n, o, ho, wo)
+        y = self.geom.columns(x, kh, kw, ho, wo) @ _weight_matrix(w, g)     # g, N*Ho*Wo, O/g
+        y = y.reshape(g, n, ho, wo, o // g).transpose(1, 0, 4, 2, 3)
+        return xp_of(y).ascontiguousarray(y).reshape(n, o, ho, wo)
 
     def backward(self, grad):
         x, w = self.inputs
@@ -85,11 +96,10 @@ class Conv2dInputGrad(Op):
         self.geom, self.x_shape = geom, tuple(x_shape)
 
     def forward(self, gy, w):
-        n, o, ho, wo = gy.shape
+        _, _, ho, wo = gy.shape
         _, _, kh, kw = w.shape
         g = self.geom.groups
-        gy = gy.reshape(n, g, o // g, ho * wo).transpose(0, 1, 3, 2)  # N, g, Ho*Wo, O/g
-        cols = gy @ _weight_matrix(w, g).transpose(0, 2, 1)          # N, g, Ho*Wo, K
+        cols = _pixels_last(gy, g) @ _weight_matrix(w, g).transpose(0, 2, 1)  # g, N*Ho*Wo, K/g
         return self.geom.fold(cols, self.x_shape, kh, kw, ho, wo)
 
     def backward(self, grad):
@@ -108,11 +118,13 @@ class Conv2dWeightGrad(Op):
 
     def forward(self, x, gy):
         o, cg, kh, kw = self.w_shape
-        n, _, ho, wo = gy.shape
+        _, _, ho, wo = gy.shape
         g = self.geom.groups
-        cols = self.geom.columns(x, kh, kw, ho, wo)                      # N, g, Ho*Wo, K
-        gy = gy.reshape(n, g, o // g, ho * wo)                           # N, g, O/g, Ho*Wo
-        gw = (gy @ cols).sum(axis=0)                                     # g, O/g, K
+        cols = self.geom.columns(x, kh, kw, ho, wo)                          # g, N*Ho*Wo, K/g
+        n = gy.shape[0]
+        # (g, O/g, N*Ho*Wo), made contiguous: a transposed view here sends numpy off BLAS
+        gy = gy.reshape(n, g, o // g, ho * wo).transpose(1, 2, 0, 3).reshape(g, o // g, n * ho * wo)
+        gw = gy @ cols                                                         # g, O/g, K/g
         return gw.reshape(o, cg, kh, kw)
 
     def backward(self, grad):
