@@ -2,19 +2,19 @@
 from .function import Function, Op
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import engine as _engine
+from .. import tensor as _tensor_module
+from .._backend import xp_of
 
 
 def _as_tuple(x):
     if x is None:
         return None
-    from ..tensor import Tensor
-    return (x,) if isinstance(x, Tensor) else tuple(x)
+    return (x,) if isinstance(x, _tensor_module.Tensor) else tuple(x)
 
 
 def _make_grads(outputs, grad_outputs):
     """One gradient per output: ones for a scalar output when none is given, as torch does."""
-    from ..tensor import Tensor, Size
-    from .._backend import xp_of
+    Tensor, Size = _tensor_module.Tensor, _tensor_module.Size
     grads = []
     for i, out in enumerate(outputs):
         g = None if grad_outputs is None else grad_outputs[i]

@@ -6,6 +6,7 @@ backward is called once. Leaves accumulate into ``.grad``; ``autograd.grad`` ins
 returns the gradients of the requested inputs and leaves ``.grad`` alone.
 """
 from . import grad_mode
+from .. import tensor as _tensor_module
 from .function import _FREED_MSG, _SlotGrads
 
 
@@ -59,7 +60,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     Without it, the gradients of ``inputs`` are returned, in order, and nothing is stored.
     With ``inputs``, only the part of the graph that leads to them runs (and is freed).
     """
-    from ..tensor import Tensor
+    Tensor = _tensor_module.Tensor
     pending = {}      # node -> summed gradient of its output
     leaf_grads = {}   # id(leaf) -> [leaf, summed gradient]
 

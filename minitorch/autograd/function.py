@@ -50,9 +50,6 @@ class Op:
         if 'backward_name' not in cls.__dict__:
             cls.backward_name = cls.__name__ + 'Backward0'
 
-    def __init__(self):
-        pass
-
     def __call__(self, *inputs):
         """Run forward on the inputs' arrays and, when recording, link the output to this node."""
         # This is the hot path of every op: unary and binary calls avoid building a list.

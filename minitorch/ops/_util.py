@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor
+from .._backend import xp_of
 
 _make = Tensor._make
 _SCALARS = (int, float, bool, np.number, np.bool_)
@@ -69,7 +70,6 @@ def binary_operands(a, b):
 
 
 def _xp(t):
-    from .._backend import xp_of
     return xp_of(t.array)
 
 

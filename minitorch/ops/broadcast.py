@@ -1,6 +1,7 @@
 """Broadcasting and its adjoint: ``broadcast_to`` and ``sum_to`` are each other's backward."""
 from ..autograd.function import Op
 from ._util import _make
+from .._backend import xp_of
 
 
 class BroadcastTo(Op):
@@ -35,7 +36,6 @@ class SumTo(Op):
 
 
 def _xp_broadcast(a, shape):
-    from .._backend import xp_of
     return xp_of(a).broadcast_to(a, shape)
 
 
