@@ -9,6 +9,7 @@ from ..autograd.function import Op
 from .. import _dtype
 from ._util import _make, binary_operands, float_operand, Tensor
 from .broadcast import sum_to, broadcast_shapes
+from .._backend import xp_of
 
 
 def _binary(op, a, b):
@@ -497,11 +498,7 @@ class Clone(Op):
         return (grad,)
 
 
-def _xp(a):
-    if type(a) is np.ndarray:
-        return np
-    from .._backend import xp_of
-    return xp_of(a)
+_xp = xp_of  # numpy or cupy, whichever holds the array
 
 
 def _float_unary(op_cls):

@@ -10,6 +10,7 @@ from .. import _dtype
 from ._util import wrap_dim, cast
 from .elementwise import exp
 from .reduce import sum
+from .._backend import xp_of
 
 
 class Softmax(Op):
@@ -47,11 +48,7 @@ class LogSoftmax(Op):
         return (grad - exp(self.output()) * sum(grad, self.axis, True),)
 
 
-def _xp(a):
-    if type(a) is np.ndarray:
-        return np
-    from .._backend import xp_of
-    return xp_of(a)
+_xp = xp_of  # numpy or cupy, whichever holds the array
 
 
 def _prepare(name, t, dim, dtype):

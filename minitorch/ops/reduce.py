@@ -16,6 +16,7 @@ from .. import _dtype
 from ._util import _make, wrap_dim, wrap_dims, cast, float_operand, Tensor
 from .broadcast import broadcast_to
 from .elementwise import where, exp, sign, abs as _abs, maximum, minimum
+from .._backend import xp_of
 
 # torch.return_types.max / min: a tuple that also has .values and .indices
 max_return = namedtuple('max', ['values', 'indices'])
@@ -199,12 +200,7 @@ class ExtremeAlong(Op):
         return (broadcast_to(g, x.shape) * _make(one_hot),)
 
 
-def _xp(a):
-    """numpy or cupy, whichever holds ``a``."""
-    if type(a) is np.ndarray:
-        return np
-    from .._backend import xp_of
-    return xp_of(a)
+_xp = xp_of  # numpy or cupy, whichever holds the array
 
 
 def _check_nonempty(t, axes, name, dim_given):
