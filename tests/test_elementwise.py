@@ -55,3 +55,22 @@ def test_remainder_floor_divide():
 def test_sigmoid_extreme_values():
     x = np.array([-1000., -100., -20., 0., 20., 100., 1000.])
     compare(lambda T, a: T.sigmoid(a), inputs=[x])
+
+
+@pytest.mark.parametrize('fn', [
+    lambda T, a: a + 2, lambda T, a: 2.5 + a, lambda T, a: a - 3, lambda T, a: 1.5 - a, lambda T, a: a * 3,
+    lambda T, a: -0.5 * a, lambda T, a: a / 4, lambda T, a: a / 0.3, lambda T, a: T.add(a, 2, alpha=3),
+    lambda T, a: a * np.float64(1.5), lambda T, a: a + np.int64(2), lambda T, a: (a * 2) * (a / 3),
+])
+def test_tensor_scalar_arithmetic(fn):
+    compare(fn, [(3, 4)])
+
+
+def test_scalar_ops_keep_float32_and_name_grad_fn_like_torch():
+    import torch
+    import minitorch
+    for fn in (lambda x: x * 2, lambda x: x + 1, lambda x: x - 1, lambda x: 1 - x, lambda x: x / 2):
+        t = fn(torch.ones(2, requires_grad=True))
+        m = fn(minitorch.ones(2, requires_grad=True))
+        assert m.dtype == minitorch.float32
+        assert m.grad_fn.name() == t.grad_fn.name()

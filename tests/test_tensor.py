@@ -179,7 +179,7 @@ def test_grad_fn_names(expr):
 def test_grad_fn_name_in_repr():
     y = minitorch.tensor(1., requires_grad=True) * 2
     assert repr(y) == 'tensor(2., grad_fn=<MulBackward0>)'
-    assert type(y.grad_fn).__name__ == 'Mul' and y.grad_fn.name() == 'MulBackward0'
+    assert y.grad_fn.name() == 'MulBackward0'
 
 
 @pytest.mark.parametrize('expr, error, match', [

@@ -167,10 +167,88 @@ class Remainder(Op):
         return sum_to(grad, a.array.shape), gb
 
 
+# -- a float tensor with a Python number: no constant tensor, no reduction in backward --------
+
+def _float_scalar(t, s):
+    """``s`` as a Python number when ``t`` is a floating tensor and ``s`` a plain number, else None.
+
+    The result then keeps ``t``'s dtype (torch's rule for wrapped scalars), which is also what
+    numpy does with a Python number; numpy scalars are converted first, as numpy would
+    otherwise let a float64 scalar widen a float32 array.
+    """
+    if type(s) is float or (type(s) is int) or (isinstance(s, (np.floating, np.integer)) and not isinstance(s, bool)):
+        if isinstance(t, Tensor) and t.array.dtype.kind == 'f':
+            return float(s) if type(s) is not int else s
+    return None
+
+
+class AddScalar(Op):
+    backward_name = 'AddBackward0'
+    saves = ()
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, a):
+        return a + self.c
+
+    def backward(self, grad):
+        return (grad,)
+
+
+class RSubScalar(Op):
+    """c - x."""
+    backward_name = 'RsubBackward1'
+    saves = ()
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, a):
+        return self.c - a
+
+    def backward(self, grad):
+        return (-grad,)
+
+
+class MulScalar(Op):
+    backward_name = 'MulBackward0'
+    saves = ()
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, a):
+        return a * self.c
+
+    def backward(self, grad):
+        return (grad * self.c,)
+
+
+class DivScalar(Op):
+    backward_name = 'DivBackward0'
+    saves = ()
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, a):
+        return a / self.c
+
+    def backward(self, grad):
+        return (grad / self.c,)
+
+
 def add(a, b, alpha=1):
     """a + alpha * b, broadcasting."""
     if alpha != 1:
         b = b * alpha
+    c = _float_scalar(a, b)
+    if c is not None:
+        return AddScalar(c)(a)
+    c = _float_scalar(b, a)
+    if c is not None:
+        return AddScalar(c)(b)
     return _binary(Add(), a, b)
 
 
@@ -178,14 +256,28 @@ def sub(a, b, alpha=1):
     """a - alpha * b, broadcasting."""
     if alpha != 1:
         b = b * alpha
+    c = _float_scalar(a, b)
+    if c is not None:
+        op = AddScalar(-c)
+        op.backward_name = 'SubBackward0'
+        return op(a)
+    c = _float_scalar(b, a)
+    if c is not None:
+        return RSubScalar(c)(b)
     return _binary(Sub(), a, b)
 
 
 def rsub(a, b):
-    return _binary(Sub(), b, a)
+    return sub(b, a)
 
 
 def mul(a, b):
+    c = _float_scalar(a, b)
+    if c is not None:
+        return MulScalar(c)(a)
+    c = _float_scalar(b, a)
+    if c is not None:
+        return MulScalar(c)(b)
     return _binary(Mul(), a, b)
 
 
@@ -208,6 +300,9 @@ def div(a, b, rounding_mode=None):
         return trunc(q).to(a2.dtype) if a2.array.dtype.kind != 'f' else trunc(q)
     if rounding_mode is not None:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    c = _float_scalar(a, b)
+    if c is not None:
+        return DivScalar(c)(a)
     a, b = _true_operands(a, b)
     try:
         return Div()(a, b)
