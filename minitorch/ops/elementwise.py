@@ -176,9 +176,15 @@ def _float_scalar(t, s):
     numpy does with a Python number; numpy scalars are converted first, as numpy would
     otherwise let a float64 scalar widen a float32 array.
     """
-    if type(s) is float or (type(s) is int) or (isinstance(s, (np.floating, np.integer)) and not isinstance(s, bool)):
-        if isinstance(t, Tensor) and t.array.dtype.kind == 'f':
-            return float(s) if type(s) is not int else s
+    ts = type(s)
+    if ts is float or ts is int:
+        pass
+    elif isinstance(s, (np.floating, np.integer)):
+        s = s.item()
+    else:
+        return None
+    if isinstance(t, Tensor) and t.array.dtype.kind == 'f':
+        return s
     return None
 
 
@@ -243,12 +249,14 @@ def add(a, b, alpha=1):
     """a + alpha * b, broadcasting."""
     if alpha != 1:
         b = b * alpha
-    c = _float_scalar(a, b)
-    if c is not None:
-        return AddScalar(c)(a)
-    c = _float_scalar(b, a)
-    if c is not None:
-        return AddScalar(c)(b)
+    if not isinstance(b, Tensor):
+        c = _float_scalar(a, b)
+        if c is not None:
+            return AddScalar(c)(a)
+    elif not isinstance(a, Tensor):
+        c = _float_scalar(b, a)
+        if c is not None:
+            return AddScalar(c)(b)
     return _binary(Add(), a, b)
 
 
@@ -256,14 +264,16 @@ def sub(a, b, alpha=1):
     """a - alpha * b, broadcasting."""
     if alpha != 1:
         b = b * alpha
-    c = _float_scalar(a, b)
-    if c is not None:
-        op = AddScalar(-c)
-        op.backward_name = 'SubBackward0'
-        return op(a)
-    c = _float_scalar(b, a)
-    if c is not None:
-        return RSubScalar(c)(b)
+    if not isinstance(b, Tensor):
+        c = _float_scalar(a, b)
+        if c is not None:
+            op = AddScalar(-c)
+            op.backward_name = 'SubBackward0'
+            return op(a)
+    elif not isinstance(a, Tensor):
+        c = _float_scalar(b, a)
+        if c is not None:
+            return RSubScalar(c)(b)
     return _binary(Sub(), a, b)
 
 
@@ -272,12 +282,14 @@ def rsub(a, b):
 
 
 def mul(a, b):
-    c = _float_scalar(a, b)
-    if c is not None:
-        return MulScalar(c)(a)
-    c = _float_scalar(b, a)
-    if c is not None:
-        return MulScalar(c)(b)
+    if not isinstance(b, Tensor):
+        c = _float_scalar(a, b)
+        if c is not None:
+            return MulScalar(c)(a)
+    elif not isinstance(a, Tensor):
+        c = _float_scalar(b, a)
+        if c is not None:
+            return MulScalar(c)(b)
     return _binary(Mul(), a, b)
 
 
@@ -300,9 +312,10 @@ def div(a, b, rounding_mode=None):
         return trunc(q).to(a2.dtype) if a2.array.dtype.kind != 'f' else trunc(q)
     if rounding_mode is not None:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    c = _float_scalar(a, b)
-    if c is not None:
-        return DivScalar(c)(a)
+    if not isinstance(b, Tensor):
+        c = _float_scalar(a, b)
+        if c is not None:
+            return DivScalar(c)(a)
     a, b = _true_operands(a, b)
     try:
         return Div()(a, b)
