@@ -380,8 +380,9 @@ def _random(draw, kernel, size, dtype, device, requires_grad, generator):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_C_NAMES[d.name]}'; random floats "
                                   "need a floating dtype (use randint for integers)")
     work = d.np if d.np in (np.float32, np.float64) else np.float64  # numpy draws only these two
-    arr = draw(rng_for(generator), _size(size), work).astype(d.np, copy=False)
-    return _finish(arr, None, device, requires_grad)
+    dev = _backend.as_device(device)  # drawn by that device's generator, on the device
+    arr = draw(rng_for(generator, dev), _size(size), work).astype(d.np, copy=False)
+    return _finish(arr, None, None, requires_grad)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
@@ -424,8 +425,9 @@ def randint(*args, size=None, low=None, high=None, generator=None, dtype=None, d
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     d = _pick_dtype(dtype, _dtype.int64)
-    arr = rng_for(generator).integers(low, high, size=_size((size,)), dtype=np.int64).astype(d.np, copy=False)
-    return _finish(arr, None, device, requires_grad)
+    dev = _backend.as_device(device)
+    arr = rng_for(generator, dev).integers(low, high, size=_size((size,)), dtype=np.int64).astype(d.np, copy=False)
+    return _finish(arr, None, None, requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
@@ -434,7 +436,8 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     d = _pick_dtype(dtype, _dtype.int64)
-    return _finish(rng_for(generator).permutation(n).astype(d.np), None, device, requires_grad)
+    dev = _backend.as_device(device)
+    return _finish(rng_for(generator, dev).permutation(n).astype(d.np), None, None, requires_grad)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):

@@ -1,9 +1,10 @@
 """``minitorch.cuda``: the GPU as torch.cuda presents it, backed by cupy.
 
-Without cupy, or without a GPU, ``is_available()`` is False and nothing here raises except
-the calls that need a GPU, which say what to install.
+Without cupy, or without a GPU, ``is_available()`` is False, ``device_count()`` is 0, the
+memory figures are 0 and seeding is a no-op; only the calls that need a GPU raise, and
+their error says what to install.
 """
-from . import _backend
+from . import _backend, random as _random
 
 
 def is_available():
@@ -13,67 +14,84 @@ def is_available():
 
 def device_count():
     """The number of visible CUDA GPUs (0 without cupy or a GPU)."""
-    if not is_available():
-        return 0
-    return _backend._cupy.cuda.runtime.getDeviceCount()
+    return _backend.device_count('cuda')
+
+
+def _cupy():
+    _backend.require_cuda()
+    return _backend._cupy
+
+
+def _index(device):
+    """The GPU number of ``device`` (None: the current GPU)."""
+    if device is None:
+        return _cupy().cuda.Device().id
+    d = _backend.as_device(device)
+    if d.type != 'cuda':
+        raise ValueError(f"Expected a cuda device, but got: {d}")
+    return d.index
 
 
 def current_device():
-    _backend.require_cuda()
-    return _backend._cupy.cuda.Device().id
+    """The index of the GPU new CUDA tensors go to by default."""
+    return _cupy().cuda.Device().id
 
 
 def set_device(device):
-    _backend.require_cuda()
-    _backend._cupy.cuda.Device(_backend.as_device(device).index).use()
+    """Make ``device`` the current GPU."""
+    _cupy().cuda.Device(_index(device)).use()
 
 
 def synchronize(device=None):
     """Wait for every queued kernel on the GPU to finish (for honest timings)."""
-    _backend.require_cuda()
-    _backend._cupy.cuda.Device(_backend.as_device(device or 'cuda').index).synchronize()
-
-
-def _seed_all(seed):
-    """Seed the GPU generators, when there are any (called by ``minitorch.manual_seed``)."""
-    if is_available():
-        _backend.seed_gpu(seed)
+    _cupy().cuda.Device(_index(device)).synchronize()
 
 
 def manual_seed(seed):
-    """Seed the GPU's random stream (a no-op without a GPU, as torch's)."""
-    _seed_all(seed)
+    """Seed the random number generator of every GPU (a no-op without one, as torch's is lazy)."""
+    _random.seed_device_type('cuda', int(seed))
 
 
 manual_seed_all = manual_seed
 
 
+def _tracker():
+    acc = _backend._BY_DEVICE_TYPE.get('cuda')
+    return acc.memory if acc is not None and acc.usable() else None
+
+
 def memory_allocated(device=None):
-    """Bytes held by live GPU arrays (cupy's memory pool: used bytes)."""
+    """Bytes held by live GPU tensors on ``device`` (cupy's memory pool: its used bytes)."""
     if not is_available():
         return 0
-    return _backend._cupy.get_default_memory_pool().used_bytes()
+    with _cupy().cuda.Device(_index(device)):
+        return _cupy().get_default_memory_pool().used_bytes()
 
 
 def max_memory_allocated(device=None):
-    """The high-water mark of ``memory_allocated`` since start or the last reset."""
+    """The high-water mark of ``memory_allocated`` since the program started or the last
+    ``reset_peak_memory_stats``."""
     if not is_available():
         return 0
-    return max(_backend.gpu_peak_bytes(), memory_allocated())
+    i = _index(device)
+    return max(_tracker().peak.get(i, 0), memory_allocated(i))
 
 
 def reset_peak_memory_stats(device=None):
-    _backend.reset_gpu_peak()
+    """Start the high-water mark of ``max_memory_allocated`` again from the current figure."""
+    if is_available():
+        _tracker().reset_peak(_index(device))
 
 
 def memory_reserved(device=None):
-    """Bytes cupy's pool holds from the driver, used or cached."""
+    """Bytes cupy's pool holds from the driver on ``device``, used or cached."""
     if not is_available():
         return 0
-    return _backend._cupy.get_default_memory_pool().total_bytes()
+    with _cupy().cuda.Device(_index(device)):
+        return _cupy().get_default_memory_pool().total_bytes()
 
 
 def empty_cache():
     """Return cached, unused GPU memory to the driver (cupy's pool)."""
     if is_available():
-        _backend._cupy.get_default_memory_pool().free_all_blocks()
+        _cupy().get_default_memory_pool().free_all_blocks()

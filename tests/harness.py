@@ -4,11 +4,18 @@
 minitorch module, on the same seeded numpy inputs, in float64 (tight) and float32, and
 checks values, shapes, dtypes, first gradients and (with ``grad2``) second gradients
 taken with ``create_graph=True``.
+
+The minitorch inputs live on ``MINITORCH_TEST_DEVICE`` (default 'cpu'): set it to 'cuda' to
+run every op parity test on the GPU, or to 'sim' for the test-only simulated device.
 """
+import os
+
 import numpy as np
 import torch
 
 import minitorch
+
+DEVICE = os.environ.get('MINITORCH_TEST_DEVICE', 'cpu')
 
 TOL = {  # (rtol, atol) for values and gradients
     'float64': (1e-9, 1e-11),
@@ -73,7 +80,7 @@ def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad
         diff = [i for i, f in enumerate(floats) if f] if grad_inputs is None else list(grad_inputs)
         tt = [torch.tensor(a.astype(dt) if floats[i] else a, requires_grad=(grad and i in diff))
               for i, a in enumerate(arrays)]
-        mm = [minitorch.tensor(a.astype(dt) if floats[i] else a, requires_grad=(grad and i in diff))
+        mm = [minitorch.tensor(a.astype(dt) if floats[i] else a, requires_grad=(grad and i in diff), device=DEVICE)
               for i, a in enumerate(arrays)]
         ref = _as_tuple(fn(torch, *tt))
         mine = _as_tuple(fn(minitorch, *mm))
@@ -93,7 +100,7 @@ def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad
         m_in = [mm[i] for i in diff]
         t_g = torch.autograd.grad([r for _, r in outs], t_in, [torch.tensor(v) for v in vs],
                                   create_graph=grad2, allow_unused=True)
-        m_g = minitorch.autograd.grad([m for m, _ in outs], m_in, [minitorch.tensor(v) for v in vs],
+        m_g = minitorch.autograd.grad([m for m, _ in outs], m_in, [minitorch.tensor(v, device=DEVICE) for v in vs],
                                       create_graph=grad2, allow_unused=True)
         for i, (mg, tg) in enumerate(zip(m_g, t_g)):
             if tg is None:
@@ -110,7 +117,7 @@ def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad
         if not t_pairs:
             continue
         t_s = sum((g * torch.tensor(w)).sum() for g, w in t_pairs)
-        m_s = sum((g * minitorch.tensor(w)).sum() for g, w in zip(m_g, ws) if g is not None and g.requires_grad)
+        m_s = sum((g * minitorch.tensor(w, device=DEVICE)).sum() for g, w in zip(m_g, ws) if g is not None and g.requires_grad)
         t_gg = torch.autograd.grad(t_s, t_in, allow_unused=True)
         if not isinstance(m_s, minitorch.Tensor) or not m_s.requires_grad:
             assert all(g is None or not torch.any(g) for g in t_gg), f"{dt}: torch has second derivatives, minitorch none"

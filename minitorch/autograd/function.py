@@ -196,9 +196,10 @@ def _check_same_device(inputs):
     first = type(inputs[0].array)
     for t in inputs[1:]:
         if type(t.array) is not first or (first is not _np_ndarray and t.device != inputs[0].device):
+            devices = sorted({str(t.device), str(inputs[0].device)}, key=lambda d: d == 'cpu')  # as torch: cuda:0 and cpu
             raise RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two devices, "
-                f"{t.device} and {inputs[0].device}! Move them with .to(device) first.")
+                f"{devices[0]} and {devices[1]}! Move them with .to(device) first.")
 
 
 # -- torch's public custom-function API -----------------------------------------------------

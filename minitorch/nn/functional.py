@@ -66,7 +66,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
                            "e.g. x.float()")
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     # drawn in the input's float dtype (numpy draws float32 or float64), so the mask needs no cast
-    keep = rng_for(None).random(arr.shape, dtype=np.float32 if arr.dtype == np.float32 else np.float64) >= p
+    keep = rng_for(None, input.device).random(arr.shape, dtype=np.float32 if arr.dtype == np.float32 else np.float64) >= p
     mask = Tensor._make(xp_of(arr).asarray(keep * arr.dtype.type(scale)))
     return input.mul_(mask) if inplace else input * mask
 

@@ -49,6 +49,8 @@ def binary_operands(a, b):
     """
     ta, tb = type(a) is Tensor or isinstance(a, Tensor), type(b) is Tensor or isinstance(b, Tensor)
     if ta and tb:
+        if type(a.array) is not type(b.array):
+            a, b = scalar_to_device(a, b)
         if a.array.dtype == b.array.dtype:
             return a, b
         d = _dtype.result_type([(a.dtype, _kind(a)), (b.dtype, _kind(b))])
@@ -67,6 +69,16 @@ def binary_operands(a, b):
     const = _make(xp.asarray(s, dtype=d.np))
     t = cast(t, d)
     return (t, const) if first else (const, t)
+
+
+def scalar_to_device(a, b):
+    """As torch, a 0-d CPU tensor meeting a tensor on another device acts as a number: it moves there
+    (differentiably). Any other mix is left for the op to refuse."""
+    if a.array.ndim == 0 and a.device.type == 'cpu':
+        return a.to(b.device), b
+    if b.array.ndim == 0 and b.device.type == 'cpu':
+        return a, b.to(a.device)
+    return a, b
 
 
 def _xp(t):

@@ -562,6 +562,8 @@ def masked_fill(t, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.array.ndim} dimension(s).")
         value = cast(value, t.dtype)
+        if type(value.array) is not type(t.array):
+            value = value.to(t.device)  # a 0-d value from another device is used as a number, as in torch
     else:
         value = _make(_backend.xp_of(t.array).asarray(value).astype(t.array.dtype))
     broadcast_shapes(cond.shape, t.array.shape)  # torch's error on a mismatch

@@ -223,13 +223,13 @@ class _CopyFrom(Op):
 def uniform_(t, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
     from ..random import rng_for
-    return _overwrite(t, _to_device(rng_for(generator).uniform(a, b, t.array.shape), t))
+    return _overwrite(t, _to_device(rng_for(generator, t.device).uniform(a, b, t.array.shape), t))
 
 
 def normal_(t, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std**2)."""
     from ..random import rng_for
-    return _overwrite(t, _to_device(rng_for(generator).normal(mean, std, t.array.shape), t))
+    return _overwrite(t, _to_device(rng_for(generator, t.device).normal(mean, std, t.array.shape), t))
 
 
 def _to_device(arr, t):
