@@ -174,3 +174,13 @@ def _fill(tensor, values):
     from .._creation import tensor as make
     with grad_mode.no_grad():
         return tensor.copy_(make(values, dtype=tensor.dtype, device=tensor.device))
+
+
+def _reset_layer(weight, bias):
+    """torch's default for Linear and Conv2d: kaiming_uniform_(a=√5) on the weight, which comes to
+    U(-1/√fan_in, 1/√fan_in), and the bias from the same bound."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

@@ -1,5 +1,4 @@
 """``Conv2d``: a learnable 2-D convolution layer."""
-import math
 
 from ... import _creation
 from .. import functional as F, init
@@ -52,12 +51,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a=√5 gives bound = 1/√fan_in, torch's long-standing default
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._reset_layer(self.weight, self.bias)
 
     def forward(self, input):
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

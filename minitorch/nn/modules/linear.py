@@ -1,6 +1,4 @@
 """``Linear``, ``Identity``, ``Flatten``, ``Unflatten``."""
-import math
-
 from ... import _creation
 from .. import functional as F, init
 from ..parameter import Parameter
@@ -22,12 +20,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a=√5 gives bound = 1/√fan_in, torch's long-standing default
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._reset_layer(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
