@@ -1,4 +1,5 @@
 """``Conv2d``: a learnable 2-D convolution layer."""
+
 from ... import _creation
 from .. import functional as F, init
 from ..parameter import Parameter

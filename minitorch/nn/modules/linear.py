@@ -1,4 +1,5 @@
 """``Linear``, ``Identity``, ``Flatten``, ``Unflatten``."""
+
 from ... import _creation
 from .. import functional as F, init
 from ..parameter import Parameter
