@@ -57,12 +57,13 @@ class Run:
     def step(self, loss, params):
         """Record one optimizer step (call it after ``optimizer.step()``): the loss, each
         parameter's gradient and its new value. Raises ``Budget`` when the budget is spent."""
-        named = params.named_parameters() if hasattr(params, 'named_parameters') else params.items()
         rec = {'loss': float(loss.item()) if hasattr(loss, 'item') else float(loss), 'grads': {}, 'params': {}}
-        for name, p in named:
-            if p.grad is not None:
-                rec['grads'][name] = p.grad.detach().cpu().numpy().copy()
-            rec['params'][name] = p.detach().cpu().numpy().copy()
+        if not self.full:  # full mode compares figures only: keeping every step's tensors would fill memory
+            named = params.named_parameters() if hasattr(params, 'named_parameters') else params.items()
+            for name, p in named:
+                if p.grad is not None:
+                    rec['grads'][name] = p.grad.detach().cpu().numpy().copy()
+                rec['params'][name] = p.detach().cpu().numpy().copy()
         self.records.append(rec)
         if self.progress is not None:
             self.progress(len(self.records))
