@@ -2,20 +2,20 @@
 
 Each forwards to the op library; tensor methods and these functions share one implementation.
 """
-from .ops import (elementwise as _ew, reduce as _rd, shape as _sh, broadcast as _bc, indexing as _ix,
+from .ops import (arithmetic as _ar, elementwise as _ew, reduce as _rd, shape as _sh, broadcast as _bc, indexing as _ix,
                   compare as _cmp, linalg as _la, nn as _nn, erf as _erf)
 
 # elementwise
-add, sub, mul, div, pow, neg, abs, sign = _ew.add, _ew.sub, _ew.mul, _ew.div, _ew.pow, _ew.neg, _ew.abs, _ew.sign
-multiply, divide, subtract, negative, true_divide = _ew.mul, _ew.div, _ew.sub, _ew.neg, _ew.div
+add, sub, mul, div, pow, neg, abs, sign = _ar.add, _ar.sub, _ar.mul, _ar.div, _ar.pow, _ar.neg, _ew.abs, _ew.sign
+multiply, divide, subtract, negative, true_divide = _ar.mul, _ar.div, _ar.sub, _ar.neg, _ar.div
 exp, log, log2, log10, log1p, expm1 = _ew.exp, _ew.log, _ew.log2, _ew.log10, _ew.log1p, _ew.expm1
 sqrt, rsqrt, square, sin, cos, tanh, sigmoid, relu = (_ew.sqrt, _ew.rsqrt, _ew.square, _ew.sin, _ew.cos,
                                                       _ew.tanh, _ew.sigmoid, _ew.relu)
 floor, ceil, round, trunc = _ew.floor, _ew.ceil, _ew.round, _ew.trunc
 erf = _erf.erf
 clamp = clip = _ew.clamp
-maximum, minimum, where, lerp, clone = _ew.maximum, _ew.minimum, _ew.where, _ew.lerp, _ew.clone
-remainder, floor_divide, fmod = _ew.remainder, _ew.floor_divide, _ew.remainder
+maximum, minimum, where, lerp, clone = _ew.maximum, _ew.minimum, _ew.where, _ar.lerp, _ew.clone
+remainder, floor_divide, fmod = _ar.remainder, _ar.floor_divide, _ar.remainder
 
 # reductions
 sum, mean, prod = _rd.sum, _rd.mean, _rd.prod

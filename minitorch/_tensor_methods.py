@@ -4,28 +4,28 @@ Kept apart from ``tensor.py`` so that the Tensor class reads as data plus autogr
 state, and this file reads as the index of what a tensor can do.
 """
 from .tensor import Tensor
-from .ops import (elementwise as ew, reduce as rd, shape as sh, broadcast as bc, indexing as ix,
+from .ops import (arithmetic as ar, elementwise as ew, reduce as rd, shape as sh, broadcast as bc, indexing as ix,
                   compare as cmp, linalg as la, inplace as ip, nn as nnops, erf as erfops)
 
 
 # -- operators --------------------------------------------------------------------------------
-def __add__(self, other): return ew.add(self, other)
-def __radd__(self, other): return ew.add(other, self)
-def __sub__(self, other): return ew.sub(self, other)
-def __rsub__(self, other): return ew.rsub(self, other)
-def __mul__(self, other): return ew.mul(self, other)
-def __rmul__(self, other): return ew.mul(other, self)
-def __truediv__(self, other): return ew.div(self, other)
-def __rtruediv__(self, other): return ew.rdiv(self, other)
-def __floordiv__(self, other): return ew.floor_divide(self, other)
-def __rfloordiv__(self, other): return ew.floor_divide(other, self)
-def __mod__(self, other): return ew.remainder(self, other)
-def __rmod__(self, other): return ew.remainder(other, self)
-def __pow__(self, other): return ew.pow(self, other)
-def __rpow__(self, other): return ew.pow(other, self)
+def __add__(self, other): return ar.add(self, other)
+def __radd__(self, other): return ar.add(other, self)
+def __sub__(self, other): return ar.sub(self, other)
+def __rsub__(self, other): return ar.rsub(self, other)
+def __mul__(self, other): return ar.mul(self, other)
+def __rmul__(self, other): return ar.mul(other, self)
+def __truediv__(self, other): return ar.div(self, other)
+def __rtruediv__(self, other): return ar.rdiv(self, other)
+def __floordiv__(self, other): return ar.floor_divide(self, other)
+def __rfloordiv__(self, other): return ar.floor_divide(other, self)
+def __mod__(self, other): return ar.remainder(self, other)
+def __rmod__(self, other): return ar.remainder(other, self)
+def __pow__(self, other): return ar.pow(self, other)
+def __rpow__(self, other): return ar.pow(other, self)
 def __matmul__(self, other): return la.matmul(self, other)
 def __rmatmul__(self, other): return la.matmul(other, self)
-def __neg__(self): return ew.neg(self)
+def __neg__(self): return ar.neg(self)
 def __pos__(self): return self
 def __abs__(self): return ew.abs(self)
 def __invert__(self): return cmp.invert(self)
@@ -50,12 +50,12 @@ def __itruediv__(self, other): return ip.div_(self, other)
 
 
 # -- elementwise ------------------------------------------------------------------------------
-def add(self, other, alpha=1): return ew.add(self, other, alpha=alpha)
-def sub(self, other, alpha=1): return ew.sub(self, other, alpha=alpha)
-def mul(self, other): return ew.mul(self, other)
-def div(self, other, rounding_mode=None): return ew.div(self, other, rounding_mode=rounding_mode)
-def pow(self, exponent): return ew.pow(self, exponent)
-def neg(self): return ew.neg(self)
+def add(self, other, alpha=1): return ar.add(self, other, alpha=alpha)
+def sub(self, other, alpha=1): return ar.sub(self, other, alpha=alpha)
+def mul(self, other): return ar.mul(self, other)
+def div(self, other, rounding_mode=None): return ar.div(self, other, rounding_mode=rounding_mode)
+def pow(self, exponent): return ar.pow(self, exponent)
+def neg(self): return ar.neg(self)
 def abs(self): return ew.abs(self)
 def sign(self): return ew.sign(self)
 def exp(self): return ew.exp(self)
@@ -82,9 +82,9 @@ def clip(self, min=None, max=None): return ew.clamp(self, min, max)
 def maximum(self, other): return ew.maximum(self, other)
 def minimum(self, other): return ew.minimum(self, other)
 def where(self, condition, other): return ew.where(condition, self, other)
-def lerp(self, end, weight): return ew.lerp(self, end, weight)
-def remainder(self, other): return ew.remainder(self, other)
-def floor_divide(self, other): return ew.floor_divide(self, other)
+def lerp(self, end, weight): return ar.lerp(self, end, weight)
+def remainder(self, other): return ar.remainder(self, other)
+def floor_divide(self, other): return ar.floor_divide(self, other)
 
 
 # -- reductions -------------------------------------------------------------------------------

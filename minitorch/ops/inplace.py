@@ -14,7 +14,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Op
 from .._backend import xp_of
 from ._util import _make, cast, Tensor
-from . import elementwise as ew
+from . import arithmetic as ar, elementwise as ew
 from .broadcast import sum_to
 
 
@@ -123,7 +123,7 @@ def add_(t, other, alpha=1):
         other = other * alpha
     if not _recording(t, other) and _fast(t, 'add', other):
         return t
-    return _apply(t, ew.add, other)
+    return _apply(t, ar.add, other)
 
 
 def sub_(t, other, alpha=1):
@@ -131,23 +131,23 @@ def sub_(t, other, alpha=1):
         other = other * alpha
     if not _recording(t, other) and _fast(t, 'sub', other):
         return t
-    return _apply(t, ew.sub, other)
+    return _apply(t, ar.sub, other)
 
 
 def mul_(t, other):
     if not _recording(t, other) and _fast(t, 'mul', other):
         return t
-    return _apply(t, ew.mul, other)
+    return _apply(t, ar.mul, other)
 
 
 def div_(t, other):
     if not _recording(t, other) and _fast(t, 'div', other):
         return t
-    return _apply(t, ew.div, other)
+    return _apply(t, ar.div, other)
 
 
 def pow_(t, exponent):
-    return _apply(t, ew.pow, exponent)
+    return _apply(t, ar.pow, exponent)
 
 
 def clamp_(t, min=None, max=None):
