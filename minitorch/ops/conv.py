@@ -39,18 +39,22 @@ class ConvGeometry:
         return xp.ascontiguousarray(win.reshape(g, n * ho * wo, (c // g) * kh * kw))
 
     def fold(self, cols, x_shape, kh, kw, ho, wo):
-        """The adjoint of ``columns``: add each window's column back onto the input's pixels."""
+        """The adjoint of ``columns``: add each window's column back onto the input's pixels.
+
+        ``cols`` comes kernel-major, (groups, C/groups*kh*kw, N*Ho*Wo), so that every kernel
+        offset's patch is one contiguous block and the strided adds read memory in order."""
         xp = xp_of(cols)
         n, c, h, w = x_shape
         (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
         g = self.groups
-        cols = cols.reshape(g, n, ho, wo, c // g, kh, kw)
+        cols = cols.reshape(g, c // g, kh, kw, n, ho, wo)
         out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+        out_by_group = out.reshape(n, g, c // g, h + 2 * ph, w + 2 * pw).transpose(1, 2, 0, 3, 4)  # a view
         # one strided add per kernel offset: a loop over kh*kw (9 for 3x3), never over pixels
         for i in range(kh):
             for j in range(kw):
-                patch = cols[:, :, :, :, :, i, j].transpose(1, 0, 4, 2, 3).reshape(n, c, ho, wo)
-                out[:, :, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += patch
+                out_by_group[:, :, :, i * dh:i * dh + sh * (ho - 1) + 1:sh,
+                             j * dw:j * dw + sw * (wo - 1) + 1:sw] += cols[:, :, i, j]
         return out[:, :, ph:ph + h, pw:pw + w] if (ph or pw) else out
 
 
@@ -60,10 +64,11 @@ def _weight_matrix(w, groups):
     return w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
 
 
-def _pixels_last(gy, groups):
-    """(N, O, Ho, Wo) -> (g, N*Ho*Wo, O/g), the layout of a convolution's output rows."""
+def _channels_first(gy, groups):
+    """(N, O, Ho, Wo) -> (g, O/g, N*Ho*Wo), one contiguous copy (a transposed view would send
+    numpy's matmul off BLAS)."""
     n, o, ho, wo = gy.shape
-    return gy.reshape(n, groups, o // groups, ho * wo).transpose(1, 0, 3, 2).reshape(groups, n * ho * wo, o // groups)
+    return gy.reshape(n, groups, o // groups, ho * wo).transpose(1, 2, 0, 3).reshape(groups, o // groups, n * ho * wo)
 
 
 class Conv2d(Op):
@@ -99,7 +104,7 @@ class Conv2dInputGrad(Op):
         _, _, ho, wo = gy.shape
         _, _, kh, kw = w.shape
         g = self.geom.groups
-        cols = _pixels_last(gy, g) @ _weight_matrix(w, g).transpose(0, 2, 1)  # g, N*Ho*Wo, K/g
+        cols = _weight_matrix(w, g) @ _channels_first(gy, g)                 # g, K/g, N*Ho*Wo
         return self.geom.fold(cols, self.x_shape, kh, kw, ho, wo)
 
     def backward(self, grad):
@@ -121,10 +126,7 @@ class Conv2dWeightGrad(Op):
         _, _, ho, wo = gy.shape
         g = self.geom.groups
         cols = self.geom.columns(x, kh, kw, ho, wo)                          # g, N*Ho*Wo, K/g
-        n = gy.shape[0]
-        # (g, O/g, N*Ho*Wo), made contiguous: a transposed view here sends numpy off BLAS
-        gy = gy.reshape(n, g, o // g, ho * wo).transpose(1, 2, 0, 3).reshape(g, o // g, n * ho * wo)
-        gw = gy @ cols                                                         # g, O/g, K/g
+        gw = _channels_first(gy, g) @ cols                                   # g, O/g, K/g
         return gw.reshape(o, cg, kh, kw)
 
     def backward(self, grad):
