@@ -1,9 +1,9 @@
 """Loss functions, as ``torch.nn.functional``'s.
 
-Most are compositions of ops. Three need their own numerics: ``softplus`` (so that
-BCE-with-logits is stable at logits of ±1000 and has the right slope at 0), binary cross
-entropy (torch's clamped log and its gradient formula), and picking each row's target
-class out of log-probabilities (NLL / cross entropy), a gather whose adjoint scatters.
+Most are compositions of ops (NLL picks each row's target class with ``gather``). Two need
+their own numerics: ``softplus`` (so that BCE-with-logits is stable at logits of ±1000 and
+has the right slope at 0) and binary cross entropy (torch's clamped log and its gradient
+formula).
 """
 import warnings
 
@@ -15,6 +15,7 @@ from .._backend import xp_of
 from ._util import _make
 from . import elementwise as ew
 from .nn import log_softmax
+from .indexing import gather
 
 _REDUCTIONS = ('none', 'mean', 'sum')
 
@@ -144,40 +145,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean
 
 # -- multi-class -------------------------------------------------------------------------------
 
-class PickClass(Op):
-    """out[n] = x[n, t[n]] for x (N, C); its adjoint writes each value back to its class."""
-    backward_name = 'GatherBackward0'
-    saves = ()
-
-    def __init__(self, target):
-        self.target = target  # int array (N,), every entry a valid class
-
-    def forward(self, x):
-        self.c = x.shape[1]
-        return x[xp_of(x).arange(x.shape[0]), self.target]
-
-    def backward(self, grad):
-        return (PlaceClass(self.target, self.c)(grad),)
-
-
-class PlaceClass(Op):
-    """out[n, t[n]] = g[n], zeros elsewhere (each row has one target, so no sums are needed)."""
-    backward_name = 'ScatterBackward0'
-    saves = ()
-
-    def __init__(self, target, c):
-        self.target, self.c = target, c
-
-    def forward(self, g):
-        xp = xp_of(g)
-        out = xp.zeros((g.shape[0], self.c), g.dtype)
-        out[xp.arange(g.shape[0]), self.target] = g
-        return out
-
-    def backward(self, grad):
-        return (PickClass(self.target)(grad),)
-
-
 def _class_last(input):
     """(N, C, d1, ...) -> (N·d1·..., C), and (C,) -> (1, C)."""
     if input.dim() == 1:
@@ -225,7 +192,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction='mean'):
         raise IndexError(f"Target {int(t[bad][0])} is out of bounds: class indices must be in [0, {c - 1}] "
                          f"(there are {c} classes)")
     safe_t = xp.where(keep, t, 0)
-    picked = PickClass(safe_t)(flat)                    # (M,)
+    picked = gather(flat, 1, _make(safe_t.reshape(-1, 1))).reshape(-1)  # each row's target class
     w = None
     if weight is not None:
         if weight.dim() != 1 or weight.shape[0] != c:
