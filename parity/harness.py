@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .run import Run, Budget
+from .run import Run, Budget, SEED
 
 # Largest relative difference allowed, per dtype. A difference is measured per tensor, relative to
 # that tensor's largest magnitude (so near-zero gradient entries do not inflate it).
@@ -66,8 +66,12 @@ def compare(name, module, dtype='float64', steps=None, device='cpu', full=False,
     tol = TOLERANCE[dtype]
     shared = {}
     res = Result(name, dtype)
+    # torch draws the initial weights (copied into minitorch): seed it, so a lesson starts from
+    # the same weights whatever ran before in this process
+    torch.manual_seed(SEED)
     ref, t_torch = run_engine(torch, module, dtype, steps, 'cpu', full, shared, progress)
     try:
+        minitorch.manual_seed(SEED)
         mine, t_mine = run_engine(minitorch, module, dtype, steps, device, full, shared, progress)
     except Exception as e:  # report, don't crash the suite: the table shows which lesson broke
         res.error = f"{type(e).__name__}: {e}"
