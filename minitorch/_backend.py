@@ -246,6 +246,11 @@ def device_of(array):
     return device(acc.type, acc.index(array))
 
 
+def is_cpu_array(array):
+    """True for a plain numpy array (host memory)."""
+    return type(array) is _ndarray
+
+
 def xp_of(array):
     """The array module (numpy or cupy) that owns ``array``."""
     if type(array) is _ndarray:

@@ -51,3 +51,28 @@ def test_conv2d_errors():
 def test_pad_constant(p):
     compare(lambda T, x: T.nn.functional.pad(x, p), [(2, 3, 4)])
     compare(lambda T, x: T.nn.functional.pad(x, p, value=1.5), [(2, 3, 4)])
+
+
+@pytest.mark.parametrize('kw', [{'padding': 1}, {'stride': 2, 'dilation': 2}, {'groups': 2, 'padding': (1, 0)}])
+def test_conv2d_in_batch_chunks(monkeypatch, kw):
+    """Large batches run in chunks of a few images; force one image per chunk and compare."""
+    from minitorch.ops import conv
+    monkeypatch.setattr(conv, 'CHUNK_BYTES', 1)
+    compare(lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, **kw), [(5, 4, 7, 6), (6, 4 // kw.get('groups', 1), 3, 3), (6,)])
+
+
+def test_conv2d_bias_errors():
+    import minitorch
+    F = minitorch.nn.functional
+    x, w = minitorch.zeros(1, 1, 5, 5), minitorch.zeros(4, 1, 3, 3)
+    with pytest.raises(RuntimeError, match=r'expected bias to be 1-dimensional with 4 elements, but got bias of size \[5\]'):
+        F.conv2d(x, w, minitorch.zeros(5))
+    with pytest.raises(RuntimeError, match='Input type .*float32.* and bias type .*float64.* should be the same'):
+        F.conv2d(x, w, minitorch.zeros(4, dtype=minitorch.float64))
+
+
+def test_conv2d_grad_fn_includes_bias():
+    import minitorch
+    x = minitorch.randn(1, 1, 5, 5)
+    conv = minitorch.nn.Conv2d(1, 2, 3)
+    assert conv(x).grad_fn.name() == 'ConvolutionBackward0'

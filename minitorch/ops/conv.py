@@ -1,12 +1,24 @@
-"""2-D convolution as one matrix product over strided windows (im2col without a Python loop).
+"""2-D convolution as matrix products over the input's receptive fields (im2col).
 
 Three ops close the family under differentiation, so every derivative order works:
-``Conv2d(x, w)``, its input gradient ``Conv2dInputGrad(gy, w)`` and its weight gradient
+``Conv2d(x, w[, b])``, its input gradient ``Conv2dInputGrad(gy, w)`` and its weight gradient
 ``Conv2dWeightGrad(x, gy)``; each one's backward is written with the other two.
 Inputs are (N, C, H, W), weights (O, C/groups, kh, kw).
+
+Speed and memory (on the CPU) come from three choices:
+- the column matrix is kernel-major, (groups, C/g*kh*kw, N*Ho*Wo), built with one strided copy
+  per kernel offset whose inner runs are whole image rows: far faster than copying a
+  6-d window view whose innermost axis is only kw long;
+- the batch is processed in chunks whose column matrix stays around ``CHUNK_BYTES`` (it fits
+  in cache, and the copy never grows with the batch: torch's own convolutions allocate none);
+- the bias is added while the product is written out in (N, O, Ho, Wo) order, one pass for both.
 """
 from ..autograd.function import Op
-from .._backend import xp_of, sliding_windows
+from .._backend import xp_of, is_cpu_array
+
+# Budget for one chunk's column matrix. Measured on the lesson 7 convolutions: 1-4 MiB is the
+# fastest range (smaller chunks pay Python overhead per chunk, larger ones fall out of cache).
+CHUNK_BYTES = 2 << 20
 
 
 class ConvGeometry:
@@ -21,76 +33,154 @@ class ConvGeometry:
         (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
         return (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
 
+    def chunk(self, x, k_per_group, ho, wo):
+        """How many images to process at once so that one chunk's columns stay near CHUNK_BYTES.
+        Accelerators take the whole batch: there, fewer and larger kernels win."""
+        n = x.shape[0]
+        if not is_cpu_array(x):
+            return n
+        per_image = self.groups * k_per_group * ho * wo * x.dtype.itemsize
+        return max(1, min(n, CHUNK_BYTES // per_image))
+
+    def _windows(self, offset_i, offset_j, ho, wo):
+        """The slices of the padded input that kernel offset (i, j) reads, one per output pixel."""
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        return (slice(offset_i * dh, offset_i * dh + sh * (ho - 1) + 1, sh),
+                slice(offset_j * dw, offset_j * dw + sw * (wo - 1) + 1, sw))
+
     def columns(self, x, kh, kw, ho, wo):
-        """x's receptive fields as a (groups, N*Ho*Wo, C/groups*kh*kw) matrix: the one copy im2col makes.
-
-        Batch and pixels share one axis so that each product below is a single large GEMM per
-        group (numpy's batched matmul over small, strided matrices is far slower)."""
+        """x's receptive fields as a (groups, C/g*kh*kw, N*Ho*Wo) matrix (kernel-major)."""
         xp = xp_of(x)
-        (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
+        n, c, h, w = x.shape
+        (ph, pw), g = self.padding, self.groups
         if ph or pw:
-            x = xp.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-        win = sliding_windows(x, (dh * (kh - 1) + 1, dw * (kw - 1) + 1))  # N, C, H', W', kh', kw' (a view)
-        win = win[:, :, :sh * (ho - 1) + 1:sh, :sw * (wo - 1) + 1:sw, ::dh, ::dw]  # N, C, Ho, Wo, kh, kw
-        n, c = x.shape[:2]
-        g = self.groups
-        win = win.reshape(n, g, c // g, ho, wo, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
-        # for one input channel the reshape can stay a strided view; BLAS needs it contiguous
-        return xp.ascontiguousarray(win.reshape(g, n * ho * wo, (c // g) * kh * kw))
-
-    def fold(self, cols, x_shape, kh, kw, ho, wo):
-        """The adjoint of ``columns``: add each window's column back onto the input's pixels.
-
-        ``cols`` comes kernel-major, (groups, C/groups*kh*kw, N*Ho*Wo), so that every kernel
-        offset's patch is one contiguous block and the strided adds read memory in order."""
-        xp = xp_of(cols)
-        n, c, h, w = x_shape
-        (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
-        g = self.groups
-        cols = cols.reshape(g, c // g, kh, kw, n, ho, wo)
-        out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-        out_by_group = out.reshape(n, g, c // g, h + 2 * ph, w + 2 * pw).transpose(1, 2, 0, 3, 4)  # a view
-        # one strided add per kernel offset: a loop over kh*kw (9 for 3x3), never over pixels
+            padded = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+            padded[:, :, ph:ph + h, pw:pw + w] = x
+            x = padded
+        # (g, C/g, N, H', W'): a view; each copy below moves whole rows of one kernel offset
+        source = x.reshape(n, g, c // g, x.shape[2], x.shape[3]).transpose(1, 2, 0, 3, 4)
+        cols = xp.empty((g, c // g, kh, kw, n, ho, wo), dtype=x.dtype)
         for i in range(kh):
             for j in range(kw):
-                out_by_group[:, :, :, i * dh:i * dh + sh * (ho - 1) + 1:sh,
-                             j * dw:j * dw + sw * (wo - 1) + 1:sw] += cols[:, :, i, j]
-        return out[:, :, ph:ph + h, pw:pw + w] if (ph or pw) else out
+                rows, columns = self._windows(i, j, ho, wo)
+                cols[:, :, i, j] = source[:, :, :, rows, columns]
+        return cols.reshape(g, (c // g) * kh * kw, n * ho * wo)
+
+    def fold(self, cols, out, kh, kw, ho, wo):
+        """The adjoint of ``columns``: add each column back onto its input pixels, into ``out``
+        (N, C, H, W). One strided add per kernel offset, never a loop over pixels."""
+        xp = xp_of(cols)
+        n, c, h, w = out.shape
+        (ph, pw), g = self.padding, self.groups
+        cols = cols.reshape(g, c // g, kh, kw, n, ho, wo)
+        target = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype) if (ph or pw) else out
+        if target is out:
+            out[...] = 0
+        by_group = target.reshape(n, g, c // g, target.shape[2], target.shape[3]).transpose(1, 2, 0, 3, 4)
+        for i in range(kh):
+            for j in range(kw):
+                rows, columns = self._windows(i, j, ho, wo)
+                by_group[:, :, :, rows, columns] += cols[:, :, i, j]
+        if target is not out:
+            out[...] = target[:, :, ph:ph + h, pw:pw + w]
 
 
 def _weight_matrix(w, groups):
-    """(O, C/g, kh, kw) -> (g, C/g*kh*kw, O/g)."""
-    o = w.shape[0]
-    return w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    """(O, C/g, kh, kw) -> (g, O/g, C/g*kh*kw), a view."""
+    return w.reshape(groups, w.shape[0] // groups, -1)
 
 
 def _channels_first(gy, groups):
-    """(N, O, Ho, Wo) -> (g, O/g, N*Ho*Wo), one contiguous copy (a transposed view would send
-    numpy's matmul off BLAS)."""
+    """(n, O, Ho, Wo) -> (g, O/g, n*Ho*Wo), one contiguous copy (BLAS needs a plain matrix)."""
     n, o, ho, wo = gy.shape
-    return gy.reshape(n, groups, o // groups, ho * wo).transpose(1, 2, 0, 3).reshape(groups, o // groups, n * ho * wo)
+    gy = gy.reshape(n, groups, o // groups, ho * wo).transpose(1, 2, 0, 3)
+    return xp_of(gy).ascontiguousarray(gy).reshape(groups, o // groups, n * ho * wo)
+
+
+def _batches(n, size):
+    return [slice(s, min(n, s + size)) for s in range(0, n, size)]
+
+
+def convolve(geom, x, w, b=None, keep_columns=False):
+    """y = conv(x, w) + b on arrays; with ``keep_columns``, also x's columns when the whole batch
+    fit in one chunk (the weight gradient reuses them), else None."""
+    g = geom.groups
+    n = x.shape[0]
+    o, cg, kh, kw = w.shape
+    ho, wo = geom.out_size(x.shape[2], x.shape[3], kh, kw)
+    y = xp_of(x).empty((n, o, ho, wo), dtype=x.dtype)
+    weights = _weight_matrix(w, g)
+    bias = None if b is None else b.reshape(1, g, o // g, 1, 1)
+    parts = _batches(n, geom.chunk(x, cg * kh * kw, ho, wo))
+    for part in parts:
+        cols = geom.columns(x[part], kh, kw, ho, wo)                          # g, K/g, n*Ho*Wo
+        product = (weights @ cols).reshape(g, o // g, -1, ho, wo).transpose(2, 0, 1, 3, 4)
+        target = y[part].reshape(-1, g, o // g, ho, wo)
+        if bias is None:
+            target[...] = product
+        else:
+            xp_of(x).add(product, bias, out=target)  # the bias rides on the copy into (N, O, Ho, Wo)
+    return (y, cols if len(parts) == 1 else None) if keep_columns else y
+
+
+def convolution_grads(geom, gy, x_shape, w_shape, w=None, x=None, columns=None):
+    """From dL/dy: dL/dx if the weight ``w`` is given, dL/dw if the input ``x`` is given (None
+    otherwise). Both share each chunk's copy of dL/dy. ``columns``: x's columns from the forward
+    pass, when it kept them."""
+    g = geom.groups
+    o, cg, kh, kw = w_shape
+    _, _, ho, wo = gy.shape
+    gx = gw = None
+    if w is not None:
+        gx = xp_of(gy).empty(x_shape, dtype=gy.dtype)
+        weights_t = _weight_matrix(w, g).transpose(0, 2, 1)                    # g, K/g, O/g
+    for part in _batches(gy.shape[0], geom.chunk(gy, cg * kh * kw, ho, wo)):
+        gy_part = _channels_first(gy[part], g)                                  # g, O/g, n*Ho*Wo
+        if w is not None:
+            geom.fold(weights_t @ gy_part, gx[part], kh, kw, ho, wo)
+        if x is not None:
+            cols = columns if columns is not None else geom.columns(x[part], kh, kw, ho, wo)
+            product = gy_part @ cols.transpose(0, 2, 1)                         # g, O/g, K/g
+            if gw is None:
+                gw = product
+            else:
+                gw += product
+    return gx, None if gw is None else gw.reshape(w_shape)
 
 
 class Conv2d(Op):
+    """y = conv(x, w) + b, the bias optional (a third input)."""
     backward_name = 'ConvolutionBackward0'
 
     def __init__(self, geom):
         self.geom = geom
+        self.columns = None
 
-    def forward(self, x, w):
-        n = x.shape[0]
-        o, _, kh, kw = w.shape
-        g = self.geom.groups
-        ho, wo = self.geom.out_size(x.shape[2], x.shape[3], kh, kw)
-        y = self.geom.columns(x, kh, kw, ho, wo) @ _weight_matrix(w, g)     # g, N*Ho*Wo, O/g
-        y = y.reshape(g, n, ho, wo, o // g).transpose(1, 0, 4, 2, 3)
-        return xp_of(y).ascontiguousarray(y).reshape(n, o, ho, wo)
+    def forward(self, x, w, b=None):
+        y, self.columns = convolve(self.geom, x, w, b, keep_columns=True)
+        return y
 
     def backward(self, grad):
-        x, w = self.inputs
+        x, w = self.inputs[:2]
         gx = Conv2dInputGrad(self.geom, x.shape)(grad, w) if x.requires_grad else None
         gw = Conv2dWeightGrad(self.geom, w.shape)(x, grad) if w.requires_grad else None
-        return gx, gw
+        if len(self.inputs) == 2:
+            return gx, gw
+        gb = grad.sum((0, 2, 3)) if self.inputs[2].requires_grad else None
+        return gx, gw, gb
+
+    def backward_arrays(self, grad):
+        """All gradients in one pass over dL/dy, reusing the forward's columns where it kept them."""
+        x, w = self.inputs[:2]
+        gx, gw = convolution_grads(self.geom, grad, x.shape, w.shape, w.array if x._requires_grad else None,
+                                   x.array if w._requires_grad else None, self.columns)
+        if len(self.inputs) == 2:
+            return gx, gw
+        return gx, gw, grad.sum((0, 2, 3)) if self.inputs[2]._requires_grad else None
+
+    def release(self):
+        super().release()
+        self.columns = None
 
 
 class Conv2dInputGrad(Op):
@@ -101,11 +191,7 @@ class Conv2dInputGrad(Op):
         self.geom, self.x_shape = geom, tuple(x_shape)
 
     def forward(self, gy, w):
-        _, _, ho, wo = gy.shape
-        _, _, kh, kw = w.shape
-        g = self.geom.groups
-        cols = _weight_matrix(w, g) @ _channels_first(gy, g)                 # g, K/g, N*Ho*Wo
-        return self.geom.fold(cols, self.x_shape, kh, kw, ho, wo)
+        return convolution_grads(self.geom, gy, self.x_shape, w.shape, w=w)[0]
 
     def backward(self, grad):
         gy, w = self.inputs
@@ -122,12 +208,7 @@ class Conv2dWeightGrad(Op):
         self.geom, self.w_shape = geom, tuple(w_shape)
 
     def forward(self, x, gy):
-        o, cg, kh, kw = self.w_shape
-        _, _, ho, wo = gy.shape
-        g = self.geom.groups
-        cols = self.geom.columns(x, kh, kw, ho, wo)                          # g, N*Ho*Wo, K/g
-        gw = _channels_first(gy, g) @ cols                                   # g, O/g, K/g
-        return gw.reshape(o, cg, kh, kw)
+        return convolution_grads(self.geom, gy, x.shape, self.w_shape, x=x)[1]
 
     def backward(self, grad):
         x, gy = self.inputs
@@ -191,7 +272,15 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if ho <= 0 or wo <= 0:
         raise RuntimeError(f"Calculated output size: ({o}x{ho}x{wo}) is too small for input of size "
                            f"{list(input.shape)} and kernel ({kh}x{kw}); use a smaller kernel or more padding")
-    out = Conv2d(geom)(input, weight)
-    if bias is not None:
-        out = out + bias.reshape(1, o, 1, 1)
-    return out
+    if bias is None:
+        return Conv2d(geom)(input, weight)
+    if tuple(bias.shape) != (o,):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {o} "
+                           f"elements, but got bias of size {list(bias.shape)} instead")
+    if bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({input.dtype}) and bias type ({bias.dtype}) should be the same; "
+                           "convert the bias, e.g. bias.to(input.dtype)")
+    if bias.device != input.device:
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{bias.device} and {input.device}!")
+    return Conv2d(geom)(input, weight, bias)

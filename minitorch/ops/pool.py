@@ -59,12 +59,12 @@ class MaxPoolScatter(Op):
         plane = self.in_shape[-2] * self.in_shape[-1]
         size = int(np.prod(self.in_shape))
         planes = self.indices.reshape(-1, self.indices.shape[-2] * self.indices.shape[-1])
-        flat = (planes + xp.arange(planes.shape[0])[:, None] * plane).ravel()
         if self.overlap:  # a pixel can win several windows: their gradients add up
+            flat = (planes + xp.arange(planes.shape[0])[:, None] * plane).ravel()
             out = xp.bincount(flat, weights=g.ravel(), minlength=size).astype(g.dtype, copy=False)
-        else:  # every pixel wins at most once: a plain assignment
-            out = xp.zeros(size, dtype=g.dtype)
-            out[flat] = g.ravel()
+        else:  # every pixel wins at most once: a plain assignment, plane by plane
+            out = xp.zeros((planes.shape[0], plane), dtype=g.dtype)
+            out[xp.arange(planes.shape[0])[:, None], planes] = g.reshape(planes.shape)
         return out.reshape(self.in_shape)
 
     def backward(self, grad):
@@ -109,10 +109,10 @@ class MaxPool2d(MaxPoolGather):
         if (out != out).any():  # a NaN wins its window; torch names the window's last NaN
             for v, off in zip(views, offsets):
                 xp.copyto(where, off, where=(v != v))
-        indices = where + xp.asarray(corner)
+        where += xp.asarray(corner)  # in place: the indices are the step's largest saved array
         if padded:  # a window whose real pixels all equal the padding value: torch names its first real pixel
-            indices = xp.where(out == low, xp.asarray(first_real), indices)
-        self.indices = indices
+            where = xp.where(out == low, xp.asarray(first_real), where)
+        self.indices = where
         return out
 
 
