@@ -130,7 +130,7 @@ def main(argv=None):
     engines = engines_for(args.device, torch, minitorch)
     labels = [e.label for e in engines]
     print(f"{meta['cpu']}, {meta['cores_usable']} cores, {threads} threads per engine ({source}); "
-          f"load average {meta['load_average_start'][0]:.2f}", file=sys.stderr)
+          f"load average {meta['load_average_start'][0]:.2f}; numpy's BLAS: {meta['numpy_blas']}", file=sys.stderr)
     rows = []
     for workload in chosen:
         for size in (workload.quick_sizes if args.quick else workload.sizes):

@@ -24,11 +24,31 @@ def machine(threads, thread_source):
         'threads': threads,
         'threads_from': thread_source,
         'omp_wait_policy': os.environ.get('OMP_WAIT_POLICY'),
+        'numpy_blas': numpy_blas(),
         'python': platform.python_version(),
         'numpy': numpy.__version__,
         'torch': torch.__version__,
         'minitorch': minitorch.__version__,
     }
+
+
+def numpy_blas():
+    """numpy's BLAS and the CPU kernel it runs, e.g. 'OpenBLAS 0.3.31, Haswell kernel (forced by
+    OPENBLAS_CORETYPE=Haswell)'. Every matrix product minitorch makes (conv2d included) runs there,
+    so the kernel decides its GEMM speed; torch brings its own BLAS and ignores the variable."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return 'unknown (threadpoolctl not installed)'
+    pools = [p for p in threadpool_info() if p['user_api'] == 'blas']
+    if not pools:
+        return 'unknown'
+    pool = pools[0]
+    text = f"{pool['internal_api']} {pool['version']}, {pool.get('architecture', '?')} kernel"
+    forced = os.environ.get('OPENBLAS_CORETYPE')
+    if forced:
+        text += f' (forced by OPENBLAS_CORETYPE={forced})'
+    return text
 
 
 def fmt_time(seconds):

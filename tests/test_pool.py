@@ -70,7 +70,8 @@ def test_max_pool2d_without_grad_finds_only_the_maxima():
 def test_max_pool2d_ties_pick_the_first_max():
     # small integers make many windows hold their max twice; torch names the first one
     x = np.random.default_rng(0).integers(0, 3, (2, 3, 9, 9)).astype(np.float64)
-    for kw in (dict(kernel_size=2), dict(kernel_size=3, stride=1), dict(kernel_size=3, stride=2, padding=1)):
+    for kw in (dict(kernel_size=2), dict(kernel_size=3, stride=1), dict(kernel_size=3, stride=2, padding=1),
+               dict(kernel_size=2, stride=1, padding=1), dict(kernel_size=2, dilation=2, ceil_mode=True)):
         compare(_pool('max_pool2d', return_indices=True, **kw), inputs=[x])
         compare(_pool('max_pool2d', return_indices=True, **kw), inputs=[x.astype(np.int64)])  # integer input
 
@@ -81,6 +82,8 @@ def test_max_pool2d_all_minus_inf_and_nan_windows():
             inputs=[np.full((1, 2, 4, 4), -np.inf)], grad=False)
     compare(_pool('max_pool2d', kernel_size=3, stride=2, padding=1, dilation=2, return_indices=True),
             inputs=[np.full((1, 1, 6, 6), -np.inf)], grad=False)
+    compare(_pool('max_pool2d', kernel_size=2, padding=1, return_indices=True),  # the 2x2 tournament
+            inputs=[np.full((1, 2, 4, 5), -np.inf)], grad=False)
     # NaN wins its window; with several, torch names the last one
     x = np.array([[[[1.0, np.nan, 2.0, np.nan], [0.0, 5.0, np.nan, 1.0]]]])
     compare(_pool('max_pool2d', kernel_size=2, stride=1, return_indices=True), inputs=[x], grad=False)

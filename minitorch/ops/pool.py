@@ -97,15 +97,18 @@ class MaxPool2d(MaxPoolGather):
         # each kernel tap sees an (ho, wo) grid that is a strided view: one pass per tap, none per pixel
         views = [x[..., i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw]
                  for i in range(kh) for j in range(kw)]
-        out = views[0].copy()
-        for v in views[1:]:
-            xp.maximum(out, v, out=out)  # propagates NaN, as torch
-        if not self.find_indices:
-            return out
-        # the first tap holding the max wins ties, as in torch: walk backwards so earlier taps overwrite
-        where = xp.zeros(out.shape, dtype=xp.int64)
-        for v, off in zip(views[::-1], offsets[::-1]):
-            xp.copyto(where, off, where=(v == out))
+        if len(views) == 4 and self.find_indices:
+            out, where = _max_of_four(xp, views, offsets)
+        else:
+            out = views[0].copy()
+            for v in views[1:]:
+                xp.maximum(out, v, out=out)  # propagates NaN, as torch
+            if not self.find_indices:
+                return out
+            # the first tap holding the max wins ties, as in torch: walk backwards so earlier taps overwrite
+            where = xp.zeros(out.shape, dtype=xp.int64)
+            for v, off in zip(views[::-1], offsets[::-1]):
+                xp.copyto(where, off, where=(v == out))
         if (out != out).any():  # a NaN wins its window; torch names the window's last NaN
             for v, off in zip(views, offsets):
                 xp.copyto(where, off, where=(v != v))
@@ -114,6 +117,20 @@ class MaxPool2d(MaxPoolGather):
             where = xp.where(out == low, xp.asarray(first_real), where)
         self.indices = where
         return out
+
+
+def _max_of_four(xp, views, offsets):
+    """Max and winning tap offset of 2x2 windows (the common kernel) as a small tournament: each
+    row's winner, then the better row. Strict comparisons keep the first tap on ties, as torch
+    does; a third fewer passes over the data than the general loop."""
+    a, b, c, d = views
+    top, bottom = xp.maximum(a, b), xp.maximum(c, d)
+    right_in_top, right_in_bottom = b > a, d > c
+    lower = bottom > top
+    out = xp.maximum(top, bottom, out=top)
+    where = lower * offsets[2]                                   # int64: row offset of the winner
+    where += xp.where(lower, right_in_bottom, right_in_top) * offsets[1]
+    return out, where
 
 
 @functools.lru_cache(maxsize=256)
