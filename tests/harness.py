@@ -66,6 +66,16 @@ def _check_dtype(mine, ref, what):
             f"{what}: dtype {mine.dtype} != torch's {ref.dtype}"
 
 
+def _check_first_grads(m_g, t_g, diff, dt, rtol, atol, how=''):
+    for i, (mg, tg) in enumerate(zip(m_g, t_g)):
+        if tg is None:
+            assert mg is None or not np.any(to_numpy(mg)), f"{dt}: torch has no grad for input {diff[i]}{how}"
+            continue
+        assert mg is not None, f"{dt}: no gradient for input {diff[i]}{how}"
+        _check_dtype(mg, tg, f"{dt} grad {diff[i]}{how}")
+        assert_close(mg, tg, rtol, atol, f"{dt} gradient of input {diff[i]}{how}")
+
+
 def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad2=True, low=-2.0, high=2.0,
             positive=False, inputs=None, seed=0, tol=None, grad_inputs=None):
     """Check ``fn(T, *xs)`` in minitorch against torch.
@@ -100,17 +110,15 @@ def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad
         m_in = [mm[i] for i in diff]
         t_g = torch.autograd.grad([r for _, r in outs], t_in, [torch.tensor(v) for v in vs],
                                   create_graph=grad2, allow_unused=True)
-        m_g = minitorch.autograd.grad([m for m, _ in outs], m_in, [minitorch.tensor(v, device=DEVICE) for v in vs],
-                                      create_graph=grad2, allow_unused=True)
-        for i, (mg, tg) in enumerate(zip(m_g, t_g)):
-            if tg is None:
-                assert mg is None or not np.any(to_numpy(mg)), f"{dt}: torch has no grad for input {diff[i]}"
-                continue
-            assert mg is not None, f"{dt}: no gradient for input {diff[i]}"
-            _check_dtype(mg, tg, f"{dt} grad {diff[i]}")
-            assert_close(mg, tg, rtol, atol, f"{dt} gradient of input {diff[i]}")
+        m_outs, m_vs = [m for m, _ in outs], [minitorch.tensor(v, device=DEVICE) for v in vs]
+        # without create_graph minitorch's engine runs the array-level backward_arrays; with it,
+        # the Tensor-level backward: check the first gradients both ways
+        m_g = minitorch.autograd.grad(m_outs, m_in, m_vs, retain_graph=True, allow_unused=True)
+        _check_first_grads(m_g, t_g, diff, dt, rtol, atol)
         if not grad2:
             continue
+        m_g = minitorch.autograd.grad(m_outs, m_in, m_vs, create_graph=True, allow_unused=True)
+        _check_first_grads(m_g, t_g, diff, dt, rtol, atol, ' (create_graph)')
         # second order: d/dx of sum(w * dL/dx), for random w
         ws = [rng.uniform(-1, 1, size=tuple(x.shape)).astype(dt) for x in t_in]
         t_pairs = [(g, w) for g, w in zip(t_g, ws) if g is not None and g.requires_grad]

@@ -7,7 +7,7 @@ returns the gradients of the requested inputs and leaves ``.grad`` alone.
 """
 from . import grad_mode
 from .. import tensor as _tensor_module
-from .function import _FREED_MSG, _SlotGrads
+from .function import _FREED_MSG, _SlotGrads, _as_tensor
 
 
 def _toposort(roots):
@@ -59,23 +59,26 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     With ``accumulate`` the leaves' ``.grad`` (restricted to ``inputs`` if given) is updated.
     Without it, the gradients of ``inputs`` are returned, in order, and nothing is stored.
     With ``inputs``, only the part of the graph that leads to them runs (and is freed).
-    """
-    Tensor = _tensor_module.Tensor
-    pending = {}      # node -> summed gradient of its output
-    leaf_grads = {}   # id(leaf) -> [leaf, summed gradient]
 
-    def add_leaf(t, g):
-        entry = leaf_grads.get(id(t))
-        if entry is None:
-            leaf_grads[id(t)] = [t, g]
-        else:
-            entry[1] = entry[1] + g
+    This is the one place that picks how gradients flow. With ``create_graph`` they are Tensors
+    and each node runs its Tensor-level ``backward``, which records the graph of the gradient
+    (for higher derivatives). Without it nothing would be recorded anyway, so they flow as plain
+    arrays through ``backward_arrays``: the common ops do their gradient maths straight on
+    arrays, skipping an Op and a Tensor for every step of it (most of the cost on small tensors).
+    Gradients become Tensors again where user code sees them: hooks, ``.grad``, the result.
+    """
+    as_arrays = not create_graph
+    pending = {}      # node -> summed gradient of its output
+    leaf_grads = {}   # id(leaf) -> (leaf, summed gradient)
 
     roots = []
     for t, g in zip(tensors, grad_tensors):
+        if as_arrays:
+            g = g.array
         fn = t.grad_fn
         if fn is None:
-            add_leaf(t, g)
+            entry = leaf_grads.get(id(t))
+            leaf_grads[id(t)] = (t, g if entry is None else entry[1] + g)
         elif fn in pending:
             pending[fn] = pending[fn] + g
         else:
@@ -106,10 +109,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             if node_inputs is None:
                 raise RuntimeError(_FREED_MSG)
             if node.hooks:
-                for hook in node.hooks:
-                    new = hook(grad)
-                    if new is not None:
-                        grad = new
+                grad = _run_node_hooks(node.hooks, grad, as_arrays)
             if input_nodes:
                 idx = input_nodes.get(node)
                 if idx is not None:
@@ -120,30 +120,35 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             for box, seen in node.versions:
                 if box[0] != seen:
                     raise node.version_error()
-            grads = node.backward(grad)
-            if type(grads) is not tuple:
-                grads = (grads,)
+            if as_arrays:
+                grads = node.backward_arrays(grad)
+            else:
+                grads = node.backward(grad)
+                if type(grads) is not tuple:
+                    grads = (grads,)
+                _check_types(node, grads)
             for t, g in zip(node_inputs, grads):
                 if g is None or not t._requires_grad:
                     continue
-                if type(g) is not Tensor and not isinstance(g, (Tensor, _SlotGrads)):
-                    raise TypeError(f"{node.backward_name} returned a gradient of type {type(g).__name__}, "
-                                    "expected a Tensor (or None)")
                 fn = t.grad_fn
                 if fn is None:
-                    add_leaf(t, g)
-                elif fn in pending:
-                    pending[fn] = pending[fn] + g
+                    entry = leaf_grads.get(id(t))
+                    leaf_grads[id(t)] = (t, g if entry is None else entry[1] + g)
                 else:
-                    pending[fn] = g
+                    summed = pending.get(fn)
+                    pending[fn] = g if summed is None else summed + g
             if not retain_graph:
                 node.release()
     finally:
         grad_mode.enabled = prev
 
+    if as_arrays and captured:
+        captured = [None if g is None else _as_tensor(g) for g in captured]
     root_arrays = {id(g.array) for g in grad_tensors}
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     for t, g in leaf_grads.values():
+        if as_arrays:
+            g = _as_tensor(g)
         if wanted is None:
             _accumulate(t, g, create_graph, root_arrays)
         elif id(t) in wanted:
@@ -152,6 +157,24 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             else:
                 captured[wanted[id(t)]] = _run_tensor_hooks(t, g)
     return captured
+
+
+def _run_node_hooks(hooks, grad, as_arrays):
+    """A node's hooks, in turn, on its output's gradient (as a Tensor); a returned tensor replaces it."""
+    g = _as_tensor(grad) if as_arrays else grad
+    for hook in hooks:
+        new = hook(g)
+        if new is not None:
+            g = new
+    return g.array if as_arrays else g
+
+
+def _check_types(node, grads):
+    Tensor = _tensor_module.Tensor
+    for t, g in zip(node.inputs, grads):
+        if g is not None and t._requires_grad and type(g) is not Tensor and not isinstance(g, (Tensor, _SlotGrads)):
+            raise TypeError(f"{node.backward_name} returned a gradient of type {type(g).__name__}, "
+                            "expected a Tensor (or None)")
 
 
 def _run_tensor_hooks(t, g):

@@ -92,6 +92,28 @@ class Op:
             self.versions = [*self.versions, (result._version_counter, result._version_counter[0])]
         return result
 
+    def backward_arrays(self, grad):
+        """The gradients as arrays, for a backward that records nothing (``create_graph=False``).
+
+        ``grad`` is an array; the result holds an array or None per input. This default runs the
+        Tensor-level ``backward``; the common ops override it with the same maths on arrays,
+        which skips building a Tensor and an Op for every step of their gradient. Where that
+        maths reads only ``grad`` and plain numbers, ``backward_arrays = backward`` reuses it.
+        """
+        grads = self.backward(_as_tensor(grad))
+        if type(grads) is not tuple:
+            grads = (grads,)
+        Tensor = _tensor_module.Tensor
+        arrays = []
+        for t, g in zip(self.inputs, grads):
+            if type(g) is Tensor or isinstance(g, Tensor):
+                g = g.array
+            elif g is not None and type(g) is not _SlotGrads and t._requires_grad:
+                raise TypeError(f"{self.backward_name} returned a gradient of type {type(g).__name__}, "
+                                "expected a Tensor (or None)")
+            arrays.append(g)
+        return tuple(arrays)
+
     # -- used by backward implementations ----------------------------------------------
     def output(self):
         """The output Tensor, rebuilt from the saved array (keeps no reference cycle)."""
@@ -184,6 +206,16 @@ class _RemovableHandle:
             self._container.remove(self._item)
         except ValueError:
             pass
+
+
+def _as_tensor(grad):
+    """A gradient flowing as an array, wrapped for code that expects a Tensor (hooks, Tensor-level
+    backward, what the engine hands back); a multi-output node's ``_SlotGrads`` passes as it is."""
+    if type(grad) is _SlotGrads:
+        return grad
+    if isinstance(grad, _np_generic):
+        grad = _np.asarray(grad)  # numpy arithmetic on 0-d arrays gives scalars; tensors hold arrays
+    return _tensor_module.Tensor._make(grad)
 
 
 def _share_memory(view, base):

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd.function import Op
 from .. import _dtype
 from ._util import binary_operands, float_operand, cast, Tensor
-from .broadcast import sum_to, broadcast_shapes
+from .broadcast import sum_to, sum_to_array, broadcast_shapes
 from .elementwise import _binary, where, log, floor, trunc, clone
 
 
@@ -27,6 +27,11 @@ class Add(Op):
         return (sum_to(grad, a.array.shape) if a._requires_grad else None,
                 sum_to(grad, b.array.shape) if b._requires_grad else None)
 
+    def backward_arrays(self, grad):
+        a, b = self.inputs
+        return (sum_to_array(grad, a.array.shape) if a._requires_grad else None,
+                sum_to_array(grad, b.array.shape) if b._requires_grad else None)
+
 
 class Sub(Op):
     saves = ()
@@ -39,6 +44,11 @@ class Sub(Op):
         return (sum_to(grad, a.array.shape) if a._requires_grad else None,
                 sum_to(-grad, b.array.shape) if b._requires_grad else None)
 
+    def backward_arrays(self, grad):
+        a, b = self.inputs
+        return (sum_to_array(grad, a.array.shape) if a._requires_grad else None,
+                sum_to_array(-grad, b.array.shape) if b._requires_grad else None)
+
 
 class Mul(Op):
     def forward(self, a, b):
@@ -50,10 +60,17 @@ class Mul(Op):
         gb = sum_to(grad * a, b.array.shape) if b.requires_grad else None
         return ga, gb
 
+    def backward_arrays(self, grad):
+        a, b = self.inputs
+        return (sum_to_array(grad * b.array, a.array.shape) if a._requires_grad else None,
+                sum_to_array(grad * a.array, b.array.shape) if b._requires_grad else None)
+
     def _record(self, inputs, out):
         # Only the operand that the *other* gradient needs is saved (so x.mul_(2) stays legal).
-        a, b = inputs
-        self.saves = tuple(i for i, t in ((1, a), (0, b)) if t.requires_grad)
+        if inputs[0]._requires_grad:
+            self.saves = (1, 0) if inputs[1]._requires_grad else (1,)
+        else:
+            self.saves = (0,)
         return Op._record(self, inputs, out)
 
 
@@ -67,9 +84,13 @@ class Div(Op):
         gb = sum_to(-grad * a / (b * b), b.array.shape) if b.requires_grad else None
         return ga, gb
 
+    def backward_arrays(self, grad):
+        a, b = self.inputs[0].array, self.inputs[1].array
+        return (sum_to_array(grad / b, a.shape) if self.inputs[0]._requires_grad else None,
+                sum_to_array(-grad * a / (b * b), b.shape) if self.inputs[1]._requires_grad else None)
+
     def _record(self, inputs, out):
-        a, b = inputs
-        self.saves = (0, 1) if b.requires_grad else (1,)
+        self.saves = (0, 1) if inputs[1]._requires_grad else (1,)
         return Op._record(self, inputs, out)
 
 
@@ -81,6 +102,8 @@ class Neg(Op):
 
     def backward(self, grad):
         return (-grad,)
+
+    backward_arrays = backward
 
 
 class PowConst(Op):
@@ -193,6 +216,8 @@ class AddScalar(Op):
     def backward(self, grad):
         return (grad,)
 
+    backward_arrays = backward
+
 
 class RSubScalar(Op):
     """c - x."""
@@ -208,6 +233,8 @@ class RSubScalar(Op):
     def backward(self, grad):
         return (-grad,)
 
+    backward_arrays = backward
+
 
 class MulScalar(Op):
     backward_name = 'MulBackward0'
@@ -222,6 +249,8 @@ class MulScalar(Op):
     def backward(self, grad):
         return (grad * self.c,)
 
+    backward_arrays = backward
+
 
 class DivScalar(Op):
     backward_name = 'DivBackward0'
@@ -235,6 +264,8 @@ class DivScalar(Op):
 
     def backward(self, grad):
         return (grad / self.c,)
+
+    backward_arrays = backward
 
 
 def add(a, b, alpha=1):

@@ -19,6 +19,9 @@ class BroadcastTo(Op):
     def backward(self, grad):
         return (sum_to(grad, self.in_shape),)
 
+    def backward_arrays(self, grad):
+        return (sum_to_array(grad, self.in_shape),)
+
 
 class SumTo(Op):
     saves = ()
@@ -33,6 +36,9 @@ class SumTo(Op):
 
     def backward(self, grad):
         return (broadcast_to(grad, self.in_shape),)
+
+    def backward_arrays(self, grad):
+        return (_xp_broadcast(grad, self.in_shape),)
 
 
 def _xp_broadcast(a, shape):

@@ -134,10 +134,12 @@ class Gelu(Op):
 
     def forward(self, x):
         # Φ(x) (or the tanh) is kept for backward, which then needs no second erf
+        # (asarray: numpy gives scalars for a 0-d x, and backward wraps these in tensors)
+        xp = xp_of(x)
         if self.approximate == 'tanh':
-            self.t = xp_of(x).tanh(_SQRT_2_OVER_PI * (x + _CUBIC * x * x * x))
+            self.t = xp.asarray(xp.tanh(_SQRT_2_OVER_PI * (x + _CUBIC * x * x * x)))
             return 0.5 * x * (1 + self.t)
-        self.cdf = 0.5 * (1 + erf_array(x * _INV_SQRT2))
+        self.cdf = xp.asarray(0.5 * (1 + erf_array(x * _INV_SQRT2)))
         return x * self.cdf
 
     def backward(self, grad):

@@ -13,16 +13,24 @@ class Linear(Op):
         return y
 
     def backward(self, grad):
-        x, w = self.inputs[0], self.inputs[1]
-        gx = grad @ w if x.requires_grad else None
+        return self.grads(grad, self.inputs[0], self.inputs[1])
+
+    def backward_arrays(self, grad):
+        # the same maths on arrays: they have the methods and operators it uses
+        return self.grads(grad, self.inputs[0].array, self.inputs[1].array)
+
+    def grads(self, grad, x, w):
+        """The gradients for x, W (and b), from Tensors or from arrays alike."""
+        inputs = self.inputs
+        gx = grad @ w if inputs[0]._requires_grad else None
         gw = gb = None
-        if w.requires_grad:
+        if inputs[1]._requires_grad:
             g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
             gw = g2.T @ x2
-        if len(self.inputs) == 3 and self.inputs[2].requires_grad:
+        if len(inputs) == 3 and inputs[2]._requires_grad:
             gb = grad.sum(tuple(range(grad.ndim - 1))) if grad.ndim > 1 else grad
-        return (gx, gw, gb) if len(self.inputs) == 3 else (gx, gw)
+        return (gx, gw, gb) if len(inputs) == 3 else (gx, gw)
 
 
 def linear(x, weight, bias=None):

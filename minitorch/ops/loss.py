@@ -79,6 +79,9 @@ class Softplus(Op):
     def backward(self, grad):
         return (grad * ew.sigmoid(self.inputs[0]),)
 
+    def backward_arrays(self, grad):
+        return (grad * ew.Sigmoid().forward(self.inputs[0].array),)
+
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold (torch's ``F.softplus``)."""
@@ -111,6 +114,17 @@ class BinaryCrossEntropy(Op):
             gx = grad * (x - t) / ew.clamp(x * (1 - x), min=_BCE_EPS)
         if t.requires_grad:
             gt = grad * (ew.clamp(ew.log1p(-x), min=-100) - ew.clamp(ew.log(x), min=-100))
+        return gx, gt
+
+    def backward_arrays(self, grad):
+        x, t = self.inputs[0].array, self.inputs[1].array
+        xp = xp_of(x)
+        gx = gt = None
+        if self.inputs[0]._requires_grad:
+            gx = grad * (x - t) / xp.maximum(x * (1 - x), xp.asarray(_BCE_EPS, dtype=x.dtype))
+        if self.inputs[1]._requires_grad:
+            low = xp.asarray(-100, dtype=x.dtype)
+            gt = grad * (xp.maximum(xp.log1p(-x), low) - xp.maximum(xp.log(x), low))
         return gx, gt
 
 
