@@ -251,6 +251,18 @@ def is_cpu_array(array):
     return type(array) is _ndarray
 
 
+_ZEROS = bytes(16)  # read-only: arrays made over it cannot be written
+
+
+def stub(array):
+    """A read-only array with ``array``'s shape, dtype and device that holds no memory (all its
+    elements are one zero): it stands in for an input whose values a graph node does not need."""
+    if type(array) is _ndarray:
+        return np.ndarray(array.shape, array.dtype, _ZEROS, 0, (0,) * array.ndim)
+    xp = xp_of(array)
+    return xp.broadcast_to(xp.zeros((), dtype=array.dtype), array.shape)
+
+
 def xp_of(array):
     """The array module (numpy or cupy) that owns ``array``."""
     if type(array) is _ndarray:

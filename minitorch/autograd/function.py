@@ -75,9 +75,9 @@ class Op:
         return result
 
     def _record(self, inputs, out):
-        self.inputs = inputs
-        self.hooks = None
         saves = self.saves
+        self.inputs = _stand_ins(inputs, saves)
+        self.hooks = None
         if saves is None:
             self.versions = [(t._version_counter, t._version_counter[0]) for t in inputs]
         elif saves:
@@ -216,6 +216,36 @@ def _as_tensor(grad):
     if isinstance(grad, _np_generic):
         grad = _np.asarray(grad)  # numpy arithmetic on 0-d arrays gives scalars; tensors hold arrays
     return _tensor_module.Tensor._make(grad)
+
+
+# Inputs a node does not read are replaced by memory-free stubs from this size on (smaller arrays
+# cost more to stub than to keep). The test suite sets 0, so that an op whose ``saves`` forgets
+# an input it reads gets zeros and fails its torch comparison.
+STUB_BYTES = 4096
+
+
+def _stand_ins(inputs, saves):
+    """The input tensors a node keeps. Leaves and constants stay as they are (a leaf's ``.grad``
+    is the tensor's own). A non-leaf is replaced by a stand-in that fixes its ``grad_fn`` at record
+    time, as torch's graph edges do: a later in-place op gives the tensor a new ``grad_fn``, which
+    must not reroute this node's gradient. The stand-in holds the tensor's array only if backward
+    reads it (``saves``), so intermediate results nobody needs are freed during forward."""
+    for t in inputs:
+        if t.grad_fn is not None:
+            break
+    else:
+        return inputs
+    make = _tensor_module.Tensor._make
+    kept = []
+    for i, t in enumerate(inputs):
+        fn = t.grad_fn
+        if fn is not None:
+            arr = t.array
+            if saves is not None and i not in saves and arr.nbytes >= STUB_BYTES:
+                arr = _backend.stub(arr)
+            t = make(arr, True, fn)
+        kept.append(t)
+    return tuple(kept)
 
 
 def _share_memory(view, base):

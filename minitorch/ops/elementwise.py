@@ -141,17 +141,20 @@ class Sigmoid(Op):
 
 class Relu(Op):
     backward_name = 'ReluBackward0'
+    # the gradient reads the output (y > 0 exactly where x > 0), as torch's does, so the input, often
+    # a convolution's large output, can be freed once forward is done
+    saves = ()
+    saves_output = True
 
     def forward(self, a):
         return _xp(a).maximum(a, 0) if a.dtype.kind != 'b' else a
 
     def backward(self, grad):
-        (a,) = self.inputs
-        return (grad * _make(a.array > 0),)
+        return (grad * _make(self.out > 0),)
 
     def backward_arrays(self, grad):
-        # a float mask: numpy multiplies two arrays of one dtype several times faster than float by bool
-        return (grad * (self.inputs[0].array > 0).astype(grad.dtype),)
+        # the bool mask itself (a float copy of it would be one more output-sized temporary)
+        return (grad * (self.out > 0),)
 
 
 class Abs(Op):
