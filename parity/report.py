@@ -16,11 +16,17 @@ PUBLISHED = {
 }
 
 
+def _diff(value):
+    """A difference as the table shows it; '-' where it was not compared (--full runs compare
+    their published figures only: thousands of float32 steps drift apart)."""
+    return '-' if value != value else f'{value:.1e}'
+
+
 def row(r):
     tl, ml = r.final_loss
     status = 'ok' if r.ok else 'MISMATCH: ' + r.first_mismatch
-    return (f"{r.lesson:<6} {r.dtype:<8} {r.steps:>5} {r.max_loss_diff:>9.1e} {r.max_grad_diff:>9.1e} "
-            f"{r.max_param_diff:>10.1e} {tl:>11.6g} {ml:>11.6g} {r.seconds[0]:>7.2f} {r.seconds[1]:>7.2f}  {status}")
+    return (f"{r.lesson:<6} {r.dtype:<8} {r.steps:>5} {_diff(r.max_loss_diff):>9} {_diff(r.max_grad_diff):>9} "
+            f"{_diff(r.max_param_diff):>10} {tl:>11.6g} {ml:>11.6g} {r.seconds[0]:>7.2f} {r.seconds[1]:>7.2f}  {status}")
 
 
 def figures_text(results):
@@ -64,8 +70,8 @@ def write(results, folder, full=False):
              'torch s | minitorch s | result |', '|---|---|---|---|---|---|---|---|---|---|---|']
     for r in results:
         tl, ml = r.final_loss
-        lines.append(f"| {r.lesson} {LESSONS[r.lesson].TITLE} | {r.dtype} | {r.steps} | {r.max_loss_diff:.1e} | "
-                     f"{r.max_grad_diff:.1e} | {r.max_param_diff:.1e} | {tl:.6g} | {ml:.6g} | {r.seconds[0]:.2f} | "
+        lines.append(f"| {r.lesson} {LESSONS[r.lesson].TITLE} | {r.dtype} | {r.steps} | {_diff(r.max_loss_diff)} | "
+                     f"{_diff(r.max_grad_diff)} | {_diff(r.max_param_diff)} | {tl:.6g} | {ml:.6g} | {r.seconds[0]:.2f} | "
                      f"{r.seconds[1]:.2f} | {'ok' if r.ok else 'MISMATCH: ' + r.first_mismatch} |")
     lines += ['', '## Figures', '', '```', figures_text(results), '```', '']
     try:
