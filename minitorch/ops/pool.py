@@ -45,6 +45,23 @@ class MaxPoolGather(Op):
     def backward(self, grad):
         return (MaxPoolScatter(self.indices, self.in_shape, self.overlap)(grad),)
 
+    def backward_arrays(self, grad):
+        return (_scatter(grad, self.indices, self.in_shape, self.overlap),)
+
+
+def _scatter(g, indices, in_shape, overlap):
+    """Each of ``g``'s values added onto the input pixel ``indices`` names (zeros elsewhere)."""
+    xp = xp_of(g)
+    plane = in_shape[-2] * in_shape[-1]
+    planes = indices.reshape(-1, indices.shape[-2] * indices.shape[-1])
+    if overlap:  # a pixel can win several windows: their gradients add up
+        flat = (planes + xp.arange(planes.shape[0])[:, None] * plane).ravel()
+        out = xp.bincount(flat, weights=g.ravel(), minlength=planes.shape[0] * plane).astype(g.dtype, copy=False)
+    else:  # every pixel wins at most once: a plain assignment, plane by plane
+        out = xp.zeros((planes.shape[0], plane), dtype=g.dtype)
+        out[xp.arange(planes.shape[0])[:, None], planes] = g.reshape(planes.shape)
+    return out.reshape(in_shape)
+
 
 class MaxPoolScatter(Op):
     """dL/dx of max pooling: each output's gradient added onto the input pixel it came from."""
@@ -55,17 +72,7 @@ class MaxPoolScatter(Op):
         self.indices, self.in_shape, self.overlap = indices, in_shape, overlap
 
     def forward(self, g):
-        xp = xp_of(g)
-        plane = self.in_shape[-2] * self.in_shape[-1]
-        size = int(np.prod(self.in_shape))
-        planes = self.indices.reshape(-1, self.indices.shape[-2] * self.indices.shape[-1])
-        if self.overlap:  # a pixel can win several windows: their gradients add up
-            flat = (planes + xp.arange(planes.shape[0])[:, None] * plane).ravel()
-            out = xp.bincount(flat, weights=g.ravel(), minlength=size).astype(g.dtype, copy=False)
-        else:  # every pixel wins at most once: a plain assignment, plane by plane
-            out = xp.zeros((planes.shape[0], plane), dtype=g.dtype)
-            out[xp.arange(planes.shape[0])[:, None], planes] = g.reshape(planes.shape)
-        return out.reshape(self.in_shape)
+        return _scatter(g, self.indices, self.in_shape, self.overlap)
 
     def backward(self, grad):
         return (MaxPoolGather(self.indices, self.in_shape, self.overlap)(grad),)
@@ -171,6 +178,20 @@ def _out_size(size, k, s, p, d, ceil_mode):
 
 def _check_pool(fn, input, kernel, stride, padding, dilation, ceil_mode):
     """torch's argument and shape checks for 2-D pooling; returns the output (Ho, Wo)."""
+    shape = input.shape
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input, but got {list(shape)}; "
+                           "a batch of grayscale images needs its channel dim: x.unsqueeze(1)")
+    if 0 in shape[-3:]:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got:{list(shape)}")
+    return _pool_geometry(fn, kernel, stride, padding, dilation, ceil_mode, *shape[-3:])
+
+
+@functools.lru_cache(maxsize=256)
+def _pool_geometry(fn, kernel, stride, padding, dilation, ceil_mode, c, h, w):
+    """The checks that depend only on the arguments and the plane size (cached: a training loop
+    pools the same shapes every step); returns the output (Ho, Wo)."""
     if 0 in stride:
         raise RuntimeError("stride should not be zero")
     if min(padding) < 0:
@@ -186,17 +207,9 @@ def _check_pool(fn, input, kernel, stride, padding, dilation, ceil_mode):
         raise RuntimeError(f"stride should be greater than zero, but got dH: {sh} dW: {sw}")
     if dh <= 0 or dw <= 0:
         raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {dh} dilationW: {dw}")
-    shape = input.shape
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input, but got {list(shape)}; "
-                           "a batch of grayscale images needs its channel dim: x.unsqueeze(1)")
-    if 0 in shape[-3:]:
-        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
-                           f"but got:{list(shape)}")
     if ph > kh // 2 or pw > kw // 2:
         raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {pw}, "
                            f"padH = {ph}, kW = {kw}, kH = {kh}")
-    c, h, w = shape[-3:]
     ho, wo = _out_size(h, kh, sh, ph, dh, ceil_mode), _out_size(w, kw, sw, pw, dw, ceil_mode)
     if ho < 1 or wo < 1:
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{ho}x{wo}). "
