@@ -3,6 +3,8 @@ from .function import Function, Op
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import engine as _engine
 from .. import tensor as _tensor_module
+import numpy as _np
+
 from .._backend import xp_of
 
 
@@ -10,6 +12,21 @@ def _as_tuple(x):
     if x is None:
         return None
     return (x,) if isinstance(x, _tensor_module.Tensor) else tuple(x)
+
+
+_ONES = {}  # (dtype, shape) -> a read-only 1 on the CPU: the implicit gradient of a scalar output
+
+
+def _ones_like_scalar(array):
+    """A 1 shaped like the scalar ``array`` (read-only and shared: made once per dtype)."""
+    if type(array) is not _np.ndarray:
+        return xp_of(array).ones(array.shape, array.dtype)
+    key = (array.dtype, array.shape)
+    one = _ONES.get(key)
+    if one is None:
+        one = _ONES[key] = _np.ones(array.shape, array.dtype)
+        one.flags.writeable = False
+    return one
 
 
 def _make_grads(outputs, grad_outputs):
@@ -25,7 +42,7 @@ def _make_grads(outputs, grad_outputs):
                                    "first, e.g. out.sum().backward()")
             if out.array.dtype.kind != 'f':
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            g = Tensor._make(xp_of(out.array).ones(out.array.shape, out.array.dtype))
+            g = Tensor._make(_ones_like_scalar(out.array))
         elif not isinstance(g, Tensor):
             from .._creation import tensor
             g = tensor(g, dtype=out.dtype, device=out.device)

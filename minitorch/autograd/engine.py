@@ -1,17 +1,22 @@
 """Reverse-mode differentiation over the recorded graph.
 
-The graph is ordered without recursion (a 100,000-op chain must not hit Python's recursion
+Nodes run from the most recently recorded down, taken from a heap as their first gradient
+arrives: every node's edges lead to older nodes, so that is a topological order, found without
+a separate pass and without recursion (a 100,000-op chain must not hit Python's recursion
 limit). Gradients for a node's output are summed before the node runs, so each node's
 backward is called once. Leaves accumulate into ``.grad``; ``autograd.grad`` instead
 returns the gradients of the requested inputs and leaves ``.grad`` alone.
 """
+from heapq import heapify, heappop, heappush
+
 from . import grad_mode
 from .. import tensor as _tensor_module
 from .function import _FREED_MSG, _SlotGrads, _as_tensor
 
 
 def _toposort(roots):
-    """Nodes reachable from ``roots``, each before every node it sends a gradient to (roots first)."""
+    """Nodes reachable from ``roots``, each before every node it sends a gradient to (roots first).
+    Only ``autograd.grad(..., inputs)`` needs it: to find the part of the graph that leads there."""
     order = []
     seen = set()
     stack = [(root, False) for root in reversed(roots)]
@@ -26,11 +31,9 @@ def _toposort(roots):
             continue
         seen.add(node)
         stack.append((node, True))
-        inputs = node.inputs
-        if inputs is None:
+        if node.inputs is None:
             continue  # freed: the main loop raises if a gradient reaches it
-        for t in inputs:
-            fn = t.grad_fn
+        for fn in node.edges:
             if fn is not None and fn not in seen:
                 stack.append((fn, False))
     order.reverse()
@@ -41,8 +44,7 @@ def _nodes_to_run(order, leaf_ids, input_nodes):
     """The nodes whose backward leads to one of the wanted tensors (when ``inputs`` is given)."""
     run = set()
     for node in reversed(order):  # every node after the nodes that feed it
-        for t in node.inputs or ():
-            fn = t.grad_fn
+        for t, fn in zip(node.inputs or (), node.edges):
             if fn is None:
                 if id(t) in leaf_ids:
                     run.add(node)
@@ -86,7 +88,6 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 raise RuntimeError(_FREED_MSG)
             pending[fn] = g
             roots.append(fn)
-    order = _toposort(roots)
 
     captured = input_nodes = run = None
     if inputs is not None:
@@ -95,15 +96,20 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         for i, t in enumerate(inputs):
             if t.grad_fn is not None:
                 input_nodes.setdefault(t.grad_fn, []).append(i)
-        run = _nodes_to_run(order, {id(t) for t in inputs if t.grad_fn is None}, input_nodes)
-        order = [node for node in order if node in run or node in input_nodes]
+        run = _nodes_to_run(_toposort(roots), {id(t) for t in inputs if t.grad_fn is None}, input_nodes)
 
+    # Nodes run from the most recently recorded down (a node's edges lead to older nodes), so a
+    # node runs after every node that sends it a gradient; a node joins the queue when its first
+    # gradient arrives, so no separate pass over the graph is needed.
+    queue = [(-fn.seq, fn) for fn in roots]
+    heapify(queue)
     prev = grad_mode.enabled
     grad_mode.enabled = create_graph  # backward records a graph only for higher-order gradients
     try:
-        for node in order:
-            grad = pending.pop(node, None)
-            if grad is None:
+        while queue:
+            node = heappop(queue)[1]
+            grad = pending.pop(node)
+            if run is not None and node not in run and node not in input_nodes:
                 continue
             node_inputs = node.inputs
             if node_inputs is None:
@@ -127,16 +133,19 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 if type(grads) is not tuple:
                     grads = (grads,)
                 _check_types(node, grads)
-            for t, g in zip(node_inputs, grads):
+            for t, fn, g in zip(node_inputs, node.edges, grads):
                 if g is None or not t._requires_grad:
                     continue
-                fn = t.grad_fn
                 if fn is None:
                     entry = leaf_grads.get(id(t))
                     leaf_grads[id(t)] = (t, g if entry is None else entry[1] + g)
                 else:
                     summed = pending.get(fn)
-                    pending[fn] = g if summed is None else summed + g
+                    if summed is None:
+                        pending[fn] = g
+                        heappush(queue, (-fn.seq, fn))
+                    else:
+                        pending[fn] = summed + g
             if not retain_graph:
                 node.release()
     finally:

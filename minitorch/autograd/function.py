@@ -7,6 +7,7 @@ Because backward is written with Tensor ops, it records a graph itself when
 ``Function`` is torch's public API for custom ops (static ``forward(ctx, ...)`` and
 ``backward(ctx, ...)``, ``apply``), built on the same node.
 """
+import itertools
 import weakref
 
 import numpy as _np
@@ -15,6 +16,9 @@ from . import grad_mode
 from .. import tensor as _tensor_module, _backend
 
 _np_ndarray, _np_generic = _np.ndarray, _np.generic
+# Every node takes the next number when it is recorded. Its edges lead to nodes recorded before
+# it, so running nodes from the highest number down is a topological order (the engine's).
+_next_seq = itertools.count().__next__
 
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -31,12 +35,16 @@ class Op:
     while the graph is alive; ``self.output()`` rebuilds the output Tensor for ops whose
     gradient is best written with it (exp, tanh, sigmoid, softmax).
 
+    ``edges`` holds each input's ``grad_fn`` as it was when this node was recorded: where the
+    gradient goes. (A later in-place op gives an input tensor a new ``grad_fn``; that must not
+    reroute this node's gradient, as torch's graph edges are fixed too.)
+
     ``versions`` holds ``(version counter, version when saved)`` for every tensor backward
     reads; the engine compares them before calling backward, so a tensor modified in place
     after it was saved makes backward raise instead of silently using the new values.
     """
 
-    __slots__ = ('inputs', 'versions', 'out', 'hooks', '__weakref__')
+    __slots__ = ('inputs', 'edges', 'seq', 'versions', 'out', 'hooks', '__weakref__')
 
     # Which inputs backward reads (their in-place modification then makes backward raise).
     # None means all of them.
@@ -76,14 +84,21 @@ class Op:
 
     def _record(self, inputs, out):
         saves = self.saves
-        self.inputs = _stand_ins(inputs, saves)
-        self.hooks = None
-        if saves is None:
-            self.versions = [(t._version_counter, t._version_counter[0]) for t in inputs]
-        elif saves:
-            self.versions = [(inputs[i]._version_counter, inputs[i]._version_counter[0]) for i in saves]
+        self.seq = _next_seq()
+        if len(inputs) == 2:
+            self.edges = (inputs[0].grad_fn, inputs[1].grad_fn)
+        elif len(inputs) == 1:
+            self.edges = (inputs[0].grad_fn,)
         else:
-            self.versions = ()
+            self.edges = tuple([t.grad_fn for t in inputs])
+        if saves is None:
+            self.inputs = inputs
+            self.versions = [(t._version_counter, t._version_counter[0]) for t in inputs]
+        else:
+            # small results skip the search for unread inputs: it would cost more than it frees
+            self.inputs = inputs if out.nbytes < STUB_BYTES else _drop_unread(inputs, saves)
+            self.versions = [(inputs[i]._version_counter, inputs[i]._version_counter[0]) for i in saves] if saves else ()
+        self.hooks = None
         result = _tensor_module.Tensor._make(out, True, self)
         if self.is_view:
             _share_memory(result, inputs[0])
@@ -131,9 +146,9 @@ class Op:
         if self.inputs is None:
             return ()
         result = []
-        for t in self.inputs:
-            if t.grad_fn is not None:
-                result.append((t.grad_fn, 0))
+        for t, fn in zip(self.inputs, self.edges):
+            if fn is not None:
+                result.append((fn, 0))
             elif t.requires_grad:
                 result.append((AccumulateGrad(t), 0))
             else:
@@ -224,28 +239,20 @@ def _as_tensor(grad):
 STUB_BYTES = 4096
 
 
-def _stand_ins(inputs, saves):
-    """The input tensors a node keeps. Leaves and constants stay as they are (a leaf's ``.grad``
-    is the tensor's own). A non-leaf is replaced by a stand-in that fixes its ``grad_fn`` at record
-    time, as torch's graph edges do: a later in-place op gives the tensor a new ``grad_fn``, which
-    must not reroute this node's gradient. The stand-in holds the tensor's array only if backward
-    reads it (``saves``), so intermediate results nobody needs are freed during forward."""
-    for t in inputs:
-        if t.grad_fn is not None:
-            break
-    else:
-        return inputs
-    make = _tensor_module.Tensor._make
-    kept = []
+def _drop_unread(inputs, saves):
+    """The input tensors a node keeps when backward reads only those in ``saves``: every other
+    intermediate result (a non-leaf) is replaced by a stand-in with the same shape, dtype and
+    ``grad_fn`` but no memory, so it is freed as soon as forward no longer needs it (a
+    convolution's output under a ReLU, say). Leaves and constants stay: the caller holds them."""
+    kept = None
     for i, t in enumerate(inputs):
-        fn = t.grad_fn
-        if fn is not None:
-            arr = t.array
-            if saves is not None and i not in saves and arr.nbytes >= STUB_BYTES:
-                arr = _backend.stub(arr)
-            t = make(arr, True, fn)
-        kept.append(t)
-    return tuple(kept)
+        if i in saves or t.grad_fn is None or t.array.nbytes < STUB_BYTES:
+            continue
+        if kept is None:
+            kept = list(inputs)
+        kept[i] = stand_in = _tensor_module.Tensor._make(_backend.stub(t.array), True, t.grad_fn)
+        stand_in._version_counter = t._version_counter
+    return inputs if kept is None else tuple(kept)
 
 
 def _share_memory(view, base):
@@ -290,6 +297,7 @@ class FunctionCtx(Op):
         self.out_arrays = ()
         self.out_nodes = ()
         self.inputs = None
+        self.edges = ()
         self.versions = ()
         self.hooks = None
         self.out = None
@@ -392,6 +400,8 @@ class _OutputSlot(Op):
         self.backward_name = ctx.backward_name
         self.index, self.n = index, ctx.n_outputs
         self.inputs = (hidden,)  # a tensor standing for all the outputs, whose grad_fn is ctx
+        self.edges = (ctx,)
+        self.seq = _next_seq()
         self.versions = ()
         self.hooks = None
         self.out = None
@@ -492,5 +502,7 @@ def _link(ctx, tensors):
             inputs[k] = old
             t._version_counter[0] += 1
     ctx.inputs = tuple(inputs)
+    ctx.edges = tuple([t.grad_fn for t in inputs])
+    ctx.seq = _next_seq()
     ctx.versions = [(t._version_counter, t._version_counter[0]) if t is not None else ([0], 0)
                     for t in ctx.to_save]
