@@ -13,6 +13,8 @@ Speed and memory (on the CPU) come from three choices:
   in cache, and the copy never grows with the batch: torch's own convolutions allocate none);
 - the bias is added while the product is written out in (N, O, Ho, Wo) order, one pass for both.
 """
+import functools
+
 from ..autograd.function import Op
 from .._backend import xp_of, is_cpu_array
 
@@ -42,11 +44,10 @@ class ConvGeometry:
         per_image = self.groups * k_per_group * ho * wo * x.dtype.itemsize
         return max(1, min(n, CHUNK_BYTES // per_image))
 
-    def _windows(self, offset_i, offset_j, ho, wo):
-        """The slices of the padded input that kernel offset (i, j) reads, one per output pixel."""
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        return (slice(offset_i * dh, offset_i * dh + sh * (ho - 1) + 1, sh),
-                slice(offset_j * dw, offset_j * dw + sw * (wo - 1) + 1, sw))
+    def windows(self, kh, kw, ho, wo):
+        """For each kernel offset (i, j): the index of the padded input that it reads, one pixel
+        per output pixel (strided slices over the last two axes)."""
+        return _windows(self.stride, self.dilation, kh, kw, ho, wo)
 
     def columns(self, x, kh, kw, ho, wo):
         """x's receptive fields as a (groups, C/g*kh*kw, N*Ho*Wo) matrix (kernel-major)."""
@@ -60,10 +61,8 @@ class ConvGeometry:
         # (g, C/g, N, H', W'): a view; each copy below moves whole rows of one kernel offset
         source = x.reshape(n, g, c // g, x.shape[2], x.shape[3]).transpose(1, 2, 0, 3, 4)
         cols = xp.empty((g, c // g, kh, kw, n, ho, wo), dtype=x.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                rows, columns = self._windows(i, j, ho, wo)
-                cols[:, :, i, j] = source[:, :, :, rows, columns]
+        for (i, j), window in self.windows(kh, kw, ho, wo):
+            cols[:, :, i, j] = source[window]
         return cols.reshape(g, (c // g) * kh * kw, n * ho * wo)
 
     def fold(self, cols, out, kh, kw, ho, wo):
@@ -77,12 +76,20 @@ class ConvGeometry:
         if target is out:
             out[...] = 0
         by_group = target.reshape(n, g, c // g, target.shape[2], target.shape[3]).transpose(1, 2, 0, 3, 4)
-        for i in range(kh):
-            for j in range(kw):
-                rows, columns = self._windows(i, j, ho, wo)
-                by_group[:, :, :, rows, columns] += cols[:, :, i, j]
+        add = xp.add
+        for (i, j), window in self.windows(kh, kw, ho, wo):
+            pixels = by_group[window]
+            add(pixels, cols[:, :, i, j], out=pixels)  # not `+=`: that would copy the view onto itself again
         if target is not out:
             out[...] = target[:, :, ph:ph + h, pw:pw + w]
+
+
+@functools.lru_cache(maxsize=256)
+def _windows(stride, dilation, kh, kw, ho, wo):
+    (sh, sw), (dh, dw) = stride, dilation
+    return tuple(((i, j), (Ellipsis, slice(i * dh, i * dh + sh * (ho - 1) + 1, sh),
+                           slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)))
+                 for i in range(kh) for j in range(kw))
 
 
 def _weight_matrix(w, groups):
@@ -217,6 +224,10 @@ class Conv2dWeightGrad(Op):
         return g_x, g_gy
 
 
+def _same_device(a, b):
+    return (is_cpu_array(a.array) and is_cpu_array(b.array)) or a.device == b.device
+
+
 def _pair(v, name):
     if isinstance(v, int):
         return (v, v)
@@ -244,10 +255,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                            f"to have {cg * groups} channels, but got {c} channels instead")
     if o % groups:
         raise RuntimeError(f"out_channels ({o}) must be divisible by groups ({groups})")
-    if input.dtype != weight.dtype:
+    if input.array.dtype != weight.array.dtype:
         raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should be the same; "
                            "convert the input, e.g. x.float()")
-    if input.device != weight.device:
+    if not _same_device(input, weight):
         raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
                            f"{weight.device} and {input.device}!")
     stride, dilation = _pair(stride, 'stride'), _pair(dilation, 'dilation')
@@ -277,10 +288,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if tuple(bias.shape) != (o,):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {o} "
                            f"elements, but got bias of size {list(bias.shape)} instead")
-    if bias.dtype != input.dtype:
+    if bias.array.dtype != input.array.dtype:
         raise RuntimeError(f"Input type ({input.dtype}) and bias type ({bias.dtype}) should be the same; "
                            "convert the bias, e.g. bias.to(input.dtype)")
-    if bias.device != input.device:
+    if not _same_device(bias, input):
         raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
                            f"{bias.device} and {input.device}!")
     return Conv2d(geom)(input, weight, bias)
