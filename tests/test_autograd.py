@@ -377,3 +377,13 @@ def test_backward_runs_nodes_after_all_their_consumers():
         long = shared.sin().cos().tanh() * shared
         (short + long).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize('T', [torch, minitorch], ids=['torch', 'minitorch'])
+def test_grad_accumulates_in_place(T):
+    x = T.ones(3, requires_grad=True)
+    (x * 2).sum().backward()
+    kept = x.grad
+    (x * 2).sum().backward()
+    assert kept is x.grad
+    np.testing.assert_allclose(to_numpy(kept), [4.0, 4.0, 4.0])

@@ -215,4 +215,11 @@ def _accumulate(t, g, create_graph, used_arrays):
     elif create_graph:
         t.grad = t.grad + g
     else:
-        t.grad = t.grad.detach() + g.detach()
+        grad = t.grad
+        arr = grad.array
+        if grad.grad_fn is None and arr.dtype == g.array.dtype and arr.flags.writeable:
+            # in place, as torch: a reference the caller kept to .grad sees the new sum
+            arr += g.array
+            grad._version_counter[0] += 1
+        else:
+            t.grad = grad.detach() + g.detach()
