@@ -12,6 +12,7 @@ exp, log, log2, log10, log1p, expm1 = _ew.exp, _ew.log, _ew.log2, _ew.log10, _ew
 sqrt, rsqrt, square, sin, cos, tanh, sigmoid, relu = (_ew.sqrt, _ew.rsqrt, _ew.square, _ew.sin, _ew.cos,
                                                       _ew.tanh, _ew.sigmoid, _ew.relu)
 floor, ceil, round, trunc = _ew.floor, _ew.ceil, _ew.round, _ew.trunc
+reciprocal = _ew.reciprocal
 erf = _erf.erf
 clamp = clip = _ew.clamp
 maximum, minimum, where, lerp, clone = _ew.maximum, _ew.minimum, _ew.where, _ar.lerp, _ew.clone

@@ -21,6 +21,7 @@ def test_binary(fn, shapes):
     lambda T, a: a ** 2, lambda T, a: a ** 3, lambda T, a: a ** 0.5, lambda T, a: 2 ** a, lambda T, a: a ** -1.5,
     lambda T, a: -a, lambda T, a: T.exp(a), lambda T, a: T.log(a), lambda T, a: T.log1p(a), lambda T, a: T.expm1(a),
     lambda T, a: T.sqrt(a), lambda T, a: T.rsqrt(a), lambda T, a: T.sin(a), lambda T, a: T.cos(a),
+    lambda T, a: T.reciprocal(a), lambda T, a: a.reciprocal(), lambda T, a: 1 / a, lambda T, a: 2.5 / (a + 1),
     lambda T, a: T.tanh(a), lambda T, a: T.sigmoid(a), lambda T, a: a.abs(), lambda T, a: a.sign() * a,
     lambda T, a: T.clamp(a, 0.3, 1.5), lambda T, a: a.clamp(min=0.4), lambda T, a: a.clamp(max=0.9),
 ])
@@ -74,3 +75,14 @@ def test_scalar_ops_keep_float32_and_name_grad_fn_like_torch():
         m = fn(minitorch.ones(2, requires_grad=True))
         assert m.dtype == minitorch.float32
         assert m.grad_fn.name() == t.grad_fn.name()
+
+
+def test_grad_fn_names_follow_torch():
+    import torch
+    import minitorch
+    for fn in (lambda x: x.sum(), lambda x: x.sum(0), lambda x: x.mean(), lambda x: x.mean(1), lambda x: x.t(),
+               lambda x: 1 / x, lambda x: x.reciprocal(), lambda x: x.transpose(0, 1), lambda x: x.T):
+        names = [fn(T.ones(2, 3, requires_grad=True)).grad_fn.name() for T in (torch, minitorch)]
+        assert names[0] == names[1]
+    graph = [(1 / T.ones(2, requires_grad=True)).grad_fn.next_functions[0][0].name() for T in (torch, minitorch)]
+    assert graph == ['ReciprocalBackward0'] * 2

@@ -10,7 +10,7 @@ from ..autograd.function import Op
 from .. import _dtype
 from ._util import binary_operands, float_operand, cast, Tensor
 from .broadcast import sum_to, sum_to_array, broadcast_shapes
-from .elementwise import _binary, where, log, floor, trunc, clone
+from .elementwise import _binary, where, log, floor, trunc, clone, reciprocal
 
 
 # -- arithmetic ---------------------------------------------------------------------------
@@ -347,7 +347,11 @@ def div(a, b, rounding_mode=None):
 
 
 def rdiv(a, b):
-    return div(b, a)
+    """``b / a`` for a tensor ``a`` and a number ``b``: as torch, a's reciprocal times b (so the
+    graph shows MulBackward0 over ReciprocalBackward0, and the rounding is torch's)."""
+    if isinstance(b, Tensor):
+        return div(b, a)
+    return mul(reciprocal(a), b)
 
 
 def floor_divide(a, b):

@@ -87,6 +87,22 @@ class Rsqrt(Op):
         return (grad * -0.5 * out * out * out,)
 
 
+class Reciprocal(Op):
+    saves = ()
+    saves_output = True
+
+    def forward(self, a):
+        return 1 / a
+
+    def backward(self, grad):
+        out = self.output()
+        return (-grad * out * out,)
+
+    def backward_arrays(self, grad):
+        out = self.out
+        return (-grad * out * out,)
+
+
 class Sin(Op):
     def forward(self, a):
         return _xp(a).sin(a)
@@ -287,6 +303,7 @@ log1p = _float_unary(Log1p)
 expm1 = _float_unary(Expm1)
 sqrt = _float_unary(Sqrt)
 rsqrt = _float_unary(Rsqrt)
+reciprocal = _float_unary(Reciprocal)
 sin = _float_unary(Sin)
 cos = _float_unary(Cos)
 tanh = _float_unary(Tanh)

@@ -119,7 +119,10 @@ def sum(t, dim=None, keepdim=False, dtype=None):
     axes = _axes(t, dim)
     if t.array.dtype.kind in 'iub':  # integers carry no gradient; sum straight into int64
         return _make(_as_array(t.array.sum(axis=axes, keepdims=keepdim, dtype=np.int64)))
-    return Sum(axes, keepdim)(t)
+    op = Sum(axes, keepdim)
+    if dim is not None:
+        op.backward_name = 'SumBackward1'  # torch's name for the overload with dims
+    return op(t)
 
 
 def mean(t, dim=None, keepdim=False, dtype=None):
@@ -133,7 +136,10 @@ def mean(t, dim=None, keepdim=False, dtype=None):
     if t.array.dtype.kind not in 'fc':
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {t.dtype.name.capitalize()}. Use x.float().mean() or pass dtype=.")
-    return Mean(_axes(t, dim), keepdim)(t)
+    op = Mean(_axes(t, dim), keepdim)
+    if dim is not None:
+        op.backward_name = 'MeanBackward1'
+    return op(t)
 
 
 class Prod(_Reduction):

@@ -160,7 +160,11 @@ def t_(t):
     """Transpose of a tensor of at most 2 dims (``x.t()``)."""
     if t.array.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {t.array.ndim}D")
-    return transpose(t, 0, 1) if t.array.ndim == 2 else t
+    if t.array.ndim < 2:
+        return t
+    op = Permute((1, 0))
+    op.backward_name = 'TBackward0'
+    return op(t)
 
 
 def T(t):
