@@ -387,3 +387,19 @@ def test_grad_accumulates_in_place(T):
     (x * 2).sum().backward()
     assert kept is x.grad
     np.testing.assert_allclose(to_numpy(kept), [4.0, 4.0, 4.0])
+
+
+@pytest.mark.parametrize('create_graph', [False, True])
+def test_op_backward_returning_a_non_tensor_raises(create_graph):
+    from minitorch.autograd.function import Op
+
+    class Doubled(Op):
+        def forward(self, a):
+            return a * 2
+
+        def backward(self, grad):
+            return (grad.array * 2,)  # an array, not a Tensor: the mistake under test
+
+    x = minitorch.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match='DoubledBackward0 returned a gradient of type ndarray, expected a Tensor'):
+        minitorch.autograd.grad(Doubled()(x).sum(), x, create_graph=create_graph)

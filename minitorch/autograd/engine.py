@@ -11,7 +11,7 @@ from heapq import heapify, heappop, heappush
 
 from . import grad_mode
 from .. import tensor as _tensor_module
-from .function import _FREED_MSG, _SlotGrads, _as_tensor
+from .function import _FREED_MSG, _as_tensor
 
 
 def _toposort(roots):
@@ -129,10 +129,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             if as_arrays:
                 grads = node.backward_arrays(grad)
             else:
-                grads = node.backward(grad)
-                if type(grads) is not tuple:
-                    grads = (grads,)
-                _check_types(node, grads)
+                grads = node.tensor_grads(grad)
             for t, fn, g in zip(node_inputs, node.edges, grads):
                 if g is None or not t._requires_grad:
                     continue
@@ -176,14 +173,6 @@ def _run_node_hooks(hooks, grad, as_arrays):
         if new is not None:
             g = new
     return g.array if as_arrays else g
-
-
-def _check_types(node, grads):
-    Tensor = _tensor_module.Tensor
-    for t, g in zip(node.inputs, grads):
-        if g is not None and t._requires_grad and type(g) is not Tensor and not isinstance(g, (Tensor, _SlotGrads)):
-            raise TypeError(f"{node.backward_name} returned a gradient of type {type(g).__name__}, "
-                            "expected a Tensor (or None)")
 
 
 def _run_tensor_hooks(t, g):

@@ -115,19 +115,21 @@ class Op:
         which skips building a Tensor and an Op for every step of their gradient. Where that
         maths reads only ``grad`` and plain numbers, ``backward_arrays = backward`` reuses it.
         """
-        grads = self.backward(_as_tensor(grad))
+        Tensor = _tensor_module.Tensor
+        return tuple(g.array if isinstance(g, Tensor) else g for g in self.tensor_grads(_as_tensor(grad)))
+
+    def tensor_grads(self, grad):
+        """``backward(grad)`` as a tuple, one entry per input, checked: each a Tensor (or the
+        gradients of a multi-output node) or None."""
+        grads = self.backward(grad)
         if type(grads) is not tuple:
             grads = (grads,)
         Tensor = _tensor_module.Tensor
-        arrays = []
         for t, g in zip(self.inputs, grads):
-            if type(g) is Tensor or isinstance(g, Tensor):
-                g = g.array
-            elif g is not None and type(g) is not _SlotGrads and t._requires_grad:
+            if g is not None and t._requires_grad and not isinstance(g, (Tensor, _SlotGrads)):
                 raise TypeError(f"{self.backward_name} returned a gradient of type {type(g).__name__}, "
                                 "expected a Tensor (or None)")
-            arrays.append(g)
-        return tuple(arrays)
+        return grads
 
     # -- used by backward implementations ----------------------------------------------
     def output(self):
