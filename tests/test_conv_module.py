@@ -17,15 +17,22 @@ def _copy_weights(t_module, m_module):
 def _check_module(build, x_shape, dtype):
     """Forward, input gradient and every parameter's gradient of ``build(T)``, torch vs minitorch."""
     rtol, atol = TOL[dtype]
+    # torch's initial weights come from its global generator, whose state otherwise depends on
+    # which tests ran before (hypothesis draws vary). With float32, a max-pool window whose two
+    # largest values differ by about one rounding step can pick a different winner in each
+    # engine and send the whole gradient to another pixel (seen once, most likely this: lesson 7's
+    # CNN, 80 input pixels off by 2e-3); fixed seeds keep the comparison on inputs without a tie.
+    torch.manual_seed(0)
     t_mod = build(torch).to(getattr(torch, dtype))
     m_mod = build(minitorch).to(getattr(minitorch, dtype))
     _copy_weights(t_mod, m_mod)
-    x = RNG.standard_normal(x_shape).astype(dtype)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape).astype(dtype)
     tx, mx = torch.tensor(x, requires_grad=True), minitorch.tensor(x, requires_grad=True)
     ty, my = t_mod(tx), m_mod(mx)
     assert str(my.dtype) == str(ty.dtype).replace('torch', 'minitorch')
     np.testing.assert_allclose(my.detach().numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
-    v = RNG.standard_normal(tuple(ty.shape)).astype(dtype)
+    v = rng.standard_normal(tuple(ty.shape)).astype(dtype)
     ty.backward(torch.tensor(v))
     my.backward(minitorch.tensor(v))
     np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), rtol=rtol, atol=atol)
