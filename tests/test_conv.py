@@ -1,5 +1,6 @@
 """conv2d against torch: values, gradients and second gradients for every option."""
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -76,3 +77,40 @@ def test_conv2d_grad_fn_includes_bias():
     x = minitorch.randn(1, 1, 5, 5)
     conv = minitorch.nn.Conv2d(1, 2, 3)
     assert conv(x).grad_fn.name() == 'ConvolutionBackward0'
+
+
+@pytest.mark.parametrize('x_shape, o, kw', [
+    ((2, 16, 6, 6), 16, {'padding': 1}),          # even output: whole 2x2 tiles
+    ((3, 16, 7, 5), 17, {}),                      # odd output, no padding
+    ((1, 18, 5, 8), 16, {'padding': (2, 1)}),     # uneven padding larger than the kernel's reach
+    ((16, 4, 4), 16, {'padding': 1}),             # unbatched
+])
+def test_conv2d_winograd(x_shape, o, kw):
+    """3x3 stride-1 convolutions with 16+ channels run as Winograd F(2x2, 3x3)."""
+    from minitorch.ops import conv
+    c = x_shape[-3]
+    assert conv.ConvGeometry((1, 1), (1, 1), (1, 1), 1).winograd(np.zeros(x_shape), (o, c, 3, 3))
+    compare(lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, **kw), [x_shape, (o, c, 3, 3), (o,)])
+    compare(lambda T, x, w: T.nn.functional.conv2d(x, w, **kw), [x_shape, (o, c, 3, 3)], dtypes=('float32',))
+
+
+def test_conv2d_winograd_in_batch_chunks(monkeypatch):
+    from minitorch.ops import winograd
+    monkeypatch.setattr(winograd, 'CHUNK_BYTES', 1)
+    compare(lambda T, x, w, b: T.nn.functional.conv2d(x, w, b, padding=1), [(3, 16, 5, 6), (16, 16, 3, 3), (16,)])
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 3), o=st.integers(1, 3), h=st.integers(1, 8), w=st.integers(1, 8),
+       p=st.integers(0, 3))
+def test_conv2d_winograd_random_geometry(n, c, o, h, w, p):
+    """Winograd on every small geometry (its channel threshold lowered to 1)."""
+    if h + 2 * p < 3 or w + 2 * p < 3:
+        return
+    from minitorch.ops import winograd
+    saved, winograd.MIN_CHANNELS = winograd.MIN_CHANNELS, 1
+    try:
+        compare(lambda T, x, wt: T.nn.functional.conv2d(x, wt, padding=p), [(n, c, h, w), (o, c, 3, 3)],
+                dtypes=('float64',))
+    finally:
+        winograd.MIN_CHANNELS = saved

@@ -17,6 +17,7 @@ import functools
 
 from ..autograd.function import Op
 from .._backend import xp_of, is_cpu_array
+from . import winograd
 
 # Budget for one chunk's column matrix. Measured on the lesson 7 convolutions: 1-4 MiB is the
 # fastest range (smaller chunks pay Python overhead per chunk, larger ones fall out of cache).
@@ -43,6 +44,10 @@ class ConvGeometry:
             return n
         per_image = self.groups * k_per_group * ho * wo * x.dtype.itemsize
         return max(1, min(n, CHUNK_BYTES // per_image))
+
+    def winograd(self, array, w_shape):
+        """Whether this convolution runs as Winograd F(2x2, 3x3) (see winograd.py)."""
+        return winograd.applies(array, w_shape, self.stride, self.dilation, self.groups)
 
     def windows(self, kh, kw, ho, wo):
         """For each kernel offset (i, j): the index of the padded input that it reads, one pixel
@@ -111,6 +116,9 @@ def _batches(n, size):
 def convolve(geom, x, w, b=None, keep_columns=False):
     """y = conv(x, w) + b on arrays; with ``keep_columns``, also x's columns when the whole batch
     fit in one chunk (the weight gradient reuses them), else None."""
+    if geom.winograd(x, w.shape):
+        y = winograd.convolve(x, w, b, geom.padding)
+        return (y, None) if keep_columns else y
     g = geom.groups
     n = x.shape[0]
     o, cg, kh, kw = w.shape
@@ -134,6 +142,8 @@ def convolution_grads(geom, gy, x_shape, w_shape, w=None, x=None, columns=None):
     """From dL/dy: dL/dx if the weight ``w`` is given, dL/dw if the input ``x`` is given (None
     otherwise). Both share each chunk's copy of dL/dy. ``columns``: x's columns from the forward
     pass, when it kept them."""
+    if geom.winograd(gy, w_shape):
+        return winograd.convolution_grads(gy, x_shape, w_shape, geom.padding, w, x)
     g = geom.groups
     o, cg, kh, kw = w_shape
     _, _, ho, wo = gy.shape

@@ -1,0 +1,200 @@
+"""3x3 convolutions (stride 1) by Winograd's minimal filtering F(2x2, 3x3).
+
+Each 2x2 block of output pixels is computed from the 4x4 input tile around it. Tiles and
+weights are first transformed (the input's transform is additions only), then multiplied
+position by position: 16 independent matrix products over the channels, which together do
+16 multiply-adds per (input channel, output channel, 2x2 block) where im2col does 36. When a
+convolution's time is its matrix products (32 channels and more), that is 2.25x less work.
+The result is transformed back to output pixels. The gradients run the same linear maps'
+adjoints, so they are exact gradients of the convolution, not approximations.
+
+The 1-D transforms (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks"):
+  input   B^T d:  v0 = d0 - d2,  v1 = d1 + d2,  v2 = d2 - d1,  v3 = d1 - d3
+  weight  G g:    u0 = g0,  u1 = (g0 + g1 + g2) / 2,  u2 = (g0 - g1 + g2) / 2,  u3 = g2
+  output  A^T m:  y0 = m0 + m1 + m2,  y1 = m1 - m2 - m3
+applied along rows, then along columns.
+
+Layout: tiles are kept pixel-major, (tile rows, tile columns, images, channels), so every
+transform step is a handful of numpy calls over long contiguous runs of images x channels;
+an NCHW layout would leave inner loops only a few tiles long, where numpy is slow. The batch
+is processed in chunks whose largest buffer stays near ``CHUNK_BYTES``, so the passes over
+the transformed tiles stay in cache.
+"""
+import numpy as np
+
+# Largest per-chunk buffer (the 16 matrix products' output). Measured on the 32-128 channel
+# convolutions of the benchmark sweep: 1-2 MiB is the fastest range.
+CHUNK_BYTES = 3 << 19
+
+# Below this many input or output channels im2col is faster: the transforms cost more than the
+# products they save.
+MIN_CHANNELS = 16
+
+# G (4x3) for both kernel axes at once: (G kron G), 16 x 9, applied to the flattened 3x3 kernel.
+_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])
+_GG = np.kron(_G, _G)
+
+
+def applies(array, w_shape, stride, dilation, groups):
+    """Whether Winograd is the faster way for this convolution: CPU arrays, a 3x3 kernel, stride
+    and dilation 1, no groups, and enough channels on both sides that the products dominate."""
+    return (isinstance(array, np.ndarray) and tuple(w_shape[2:]) == (3, 3) and stride == (1, 1)
+            and dilation == (1, 1) and groups == 1 and w_shape[1] >= MIN_CHANNELS
+            and w_shape[0] >= MIN_CHANNELS)
+
+
+class _Tiles:
+    """The tiling of one convolution: output size, tile counts, padded input size."""
+
+    def __init__(self, x_shape, w_shape, padding):
+        _, self.c, self.h, self.w = x_shape
+        self.k = w_shape[0]
+        self.ph, self.pw = padding
+        self.ho, self.wo = self.h + 2 * self.ph - 2, self.w + 2 * self.pw - 2
+        self.th, self.tw = (self.ho + 1) // 2, (self.wo + 1) // 2
+        per_image = 16 * self.th * self.tw * max(self.c, self.k) * 4
+        self.chunk = max(1, CHUNK_BYTES // per_image)
+
+    def parts(self, n):
+        return [slice(s, min(n, s + self.chunk)) for s in range(0, n, self.chunk)]
+
+    def input_tiles(self, x):
+        """x (n, C, H, W) -> V (16, P, C): every 4x4 tile, transformed; P = th * tw * n."""
+        n, th, tw = x.shape[0], self.th, self.tw
+        padded = np.zeros((2 * th + 2, 2 * tw + 2, n, self.c), dtype=x.dtype)
+        padded[self.ph:self.ph + self.h, self.pw:self.pw + self.w] = x.transpose(2, 3, 0, 1)
+        rows = np.empty((4, th, 2 * tw + 2, n, self.c), dtype=x.dtype)
+        _forward_1d([padded[i:i + 2 * th:2] for i in range(4)], rows)
+        tiles = np.empty((4, 4, th, tw, n, self.c), dtype=x.dtype)
+        _forward_1d([rows[:, :, j:j + 2 * tw:2] for j in range(4)], tiles.transpose(1, 0, 2, 3, 4, 5))
+        return tiles.reshape(16, th * tw * n, self.c)
+
+    def output_pixels(self, m, n, out, bias):
+        """M (16, P, K) -> out (n, K, Ho, Wo), plus the bias when given."""
+        th, tw, k = self.th, self.tw, self.k
+        m = m.reshape(4, 4, th, tw, n, k)
+        rows = np.empty((2, 4, th, tw, n, k), dtype=m.dtype)
+        _output_1d(m, rows)
+        pixels = np.empty((th, 2, tw, 2, n, k), dtype=m.dtype)
+        _output_1d(rows.transpose(1, 0, 2, 3, 4, 5), pixels.transpose(3, 1, 0, 2, 4, 5))
+        pixels = pixels.reshape(2 * th, 2 * tw, n, k)[:self.ho, :self.wo].transpose(2, 3, 0, 1)
+        if bias is None:
+            out[...] = pixels
+        else:
+            np.add(pixels, bias.reshape(1, k, 1, 1), out=out)
+
+    def output_grad_tiles(self, gy):
+        """The adjoint of ``output_pixels``: dL/dy (n, K, Ho, Wo) -> dL/dM (16, P, K)."""
+        n, th, tw, k = gy.shape[0], self.th, self.tw, self.k
+        grid = np.empty((2 * th, 2 * tw, n, k), dtype=gy.dtype)
+        grid[:self.ho, :self.wo] = gy.transpose(2, 3, 0, 1)
+        grid[self.ho:] = 0
+        grid[:, self.wo:] = 0
+        grid = grid.reshape(th, 2, tw, 2, n, k)
+        rows = np.empty((4, th, tw, 2, n, k), dtype=gy.dtype)
+        _output_adjoint_1d(grid[:, 0], grid[:, 1], rows)
+        tiles = np.empty((4, 4, th, tw, n, k), dtype=gy.dtype)
+        _output_adjoint_1d(rows[:, :, :, 0], rows[:, :, :, 1], tiles.transpose(1, 0, 2, 3, 4, 5))
+        return tiles.reshape(16, th * tw * n, k)
+
+    def input_grad(self, dv, n, out):
+        """The adjoint of ``input_tiles``: dL/dV (16, P, C) -> dL/dx, written into out (n, C, H, W)."""
+        th, tw, c = self.th, self.tw, self.c
+        dv = dv.reshape(4, 4, th, tw, n, c)
+        cols = np.empty((4, th, tw + 1, 2, n, c), dtype=dv.dtype)
+        _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(2, 3, 0, 1, 4, 5))
+        cols = cols.reshape(4, th, 2 * tw + 2, n, c)
+        padded = np.empty((th + 1, 2, 2 * tw + 2, n, c), dtype=dv.dtype)
+        _input_adjoint_1d(cols, padded)
+        padded = padded.reshape(2 * th + 2, 2 * tw + 2, n, c)
+        out[...] = padded[self.ph:self.ph + self.h, self.pw:self.pw + self.w].transpose(2, 3, 0, 1)
+
+
+def _forward_1d(d, out):
+    """out[0..3] = B^T (d0, d1, d2, d3) along out's first axis."""
+    np.subtract(d[0], d[2], out=out[0])
+    np.add(d[1], d[2], out=out[1])
+    np.subtract(d[2], d[1], out=out[2])
+    np.subtract(d[1], d[3], out=out[3])
+
+
+def _output_1d(m, out):
+    """out[0..1] = A^T (m0, m1, m2, m3) along the first axes of m and out."""
+    np.add(m[0], m[1], out=out[0])
+    out[0] += m[2]
+    np.subtract(m[1], m[2], out=out[1])
+    out[1] -= m[3]
+
+
+def _output_adjoint_1d(g0, g1, out):
+    """out[0..3] = A (g0, g1): the adjoint of ``_output_1d``."""
+    out[0] = g0
+    np.add(g0, g1, out=out[1])
+    np.subtract(g0, g1, out=out[2])
+    np.negative(g1, out=out[3])
+
+
+def _input_adjoint_1d(v, out):
+    """The adjoint of ``_forward_1d`` over overlapping tiles: tile t's four values (v0..v3 on v's
+    first axis, tiles on its second) land on pixels 2t..2t+3 of ``out``, an array (T+1, 2, ...)
+    whose first two axes are the pixel index 2t + parity.
+    Per tile: d0 = v0, d1 = v1 - v2 + v3, d2 = v1 + v2 - v0, d3 = -v3; pixels 2t+2 and 2t+3
+    belong to the next tile's d0 and d1 too, so those add."""
+    t = v.shape[1]
+    even, odd = out[:, 0], out[:, 1]
+    even[:t] = v[0]
+    even[t] = 0
+    shared = np.add(v[1], v[2])
+    shared -= v[0]
+    even[1:] += shared
+    np.subtract(v[1], v[2], out=odd[:t])
+    odd[:t] += v[3]
+    odd[t] = 0
+    odd[1:] -= v[3]
+
+
+def _weight_tiles(w):
+    """w (K, C, 3, 3) -> U (16, C, K) = G w G^T for every channel pair."""
+    k, c = w.shape[:2]
+    flat = w.transpose(2, 3, 1, 0).reshape(9, c * k)
+    return (_GG.astype(w.dtype) @ flat).reshape(16, c, k)
+
+
+def _weight_grad(du, w_shape):
+    """The adjoint of ``_weight_tiles``: dL/dU (16, C, K) -> dL/dw (K, C, 3, 3)."""
+    k, c = w_shape[:2]
+    flat = _GG.T.astype(du.dtype) @ du.reshape(16, c * k)
+    return np.ascontiguousarray(flat.reshape(3, 3, c, k).transpose(3, 2, 0, 1))
+
+
+def convolve(x, w, b, padding):
+    """y = conv(x, w) + b for a 3x3, stride-1 convolution, on numpy arrays."""
+    tiles = _Tiles(x.shape, w.shape, padding)
+    n = x.shape[0]
+    u = _weight_tiles(w)
+    y = np.empty((n, tiles.k, tiles.ho, tiles.wo), dtype=x.dtype)
+    for part in tiles.parts(n):
+        m = tiles.input_tiles(x[part]) @ u
+        tiles.output_pixels(m, m.shape[1] // (tiles.th * tiles.tw), y[part], b)
+    return y
+
+
+def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None):
+    """dL/dx (if the weight ``w`` is given) and dL/dw (if the input ``x`` is given) from dL/dy."""
+    tiles = _Tiles(x_shape, w_shape, padding)
+    n = gy.shape[0]
+    gx = None if w is None else np.empty(x_shape, dtype=gy.dtype)
+    u_t = None if w is None else _weight_tiles(w).transpose(0, 2, 1)
+    du = None
+    for part in tiles.parts(n):
+        dm = tiles.output_grad_tiles(gy[part])
+        count = dm.shape[1] // (tiles.th * tiles.tw)
+        if x is not None:
+            product = tiles.input_tiles(x[part]).transpose(0, 2, 1) @ dm
+            if du is None:
+                du = product
+            else:
+                du += product
+        if w is not None:
+            tiles.input_grad(dm @ u_t, count, gx[part])
+    return gx, None if du is None else _weight_grad(du, w_shape)
