@@ -18,9 +18,13 @@ Layout: tiles are kept pixel-major, (tile rows, tile columns, images, channels),
 transform step is a handful of numpy calls over long contiguous runs of images x channels;
 an NCHW layout would leave inner loops only a few tiles long, where numpy is slow. The batch
 is processed in chunks whose largest buffer stays near ``CHUNK_BYTES``, so the passes over
-the transformed tiles stay in cache.
+the transformed tiles stay in cache. Temporaries live in three scratch slots (see _scratch.py):
+each step's output goes to a slot that the step's input does not use, so a chunk's passes
+ping-pong between the same few hot buffers.
 """
 import numpy as np
+
+from ._scratch import buffer
 
 # Largest per-chunk buffer (the 16 matrix products' output). Measured on the 32-128 channel
 # convolutions of the benchmark sweep: 1-2 MiB is the fastest range.
@@ -56,55 +60,65 @@ class _Tiles:
         self.chunk = max(1, CHUNK_BYTES // per_image)
 
     def parts(self, n):
-        return [slice(s, min(n, s + self.chunk)) for s in range(0, n, self.chunk)]
+        """The batch in equal chunks (so one set of scratch buffers serves them all, bar the last)."""
+        count = -(-n // self.chunk)
+        size = -(-n // count)
+        return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
     def input_tiles(self, x):
-        """x (n, C, H, W) -> V (16, P, C): every 4x4 tile, transformed; P = th * tw * n."""
+        """x (n, C, H, W) -> V (16, P, C) in slot a: every 4x4 tile, transformed; P = th * tw * n."""
         n, th, tw = x.shape[0], self.th, self.tw
-        padded = np.zeros((2 * th + 2, 2 * tw + 2, n, self.c), dtype=x.dtype)
-        padded[self.ph:self.ph + self.h, self.pw:self.pw + self.w] = x.transpose(2, 3, 0, 1)
-        rows = np.empty((4, th, 2 * tw + 2, n, self.c), dtype=x.dtype)
+        ph, pw, h, w = self.ph, self.pw, self.h, self.w
+        padded = buffer('a', (2 * th + 2, 2 * tw + 2, n, self.c), x.dtype)
+        padded[:ph] = 0
+        padded[ph + h:] = 0
+        padded[:, :pw] = 0
+        padded[:, pw + w:] = 0
+        padded[ph:ph + h, pw:pw + w] = x.transpose(2, 3, 0, 1)
+        rows = buffer('b', (4, th, 2 * tw + 2, n, self.c), x.dtype)
         _forward_1d([padded[i:i + 2 * th:2] for i in range(4)], rows)
-        tiles = np.empty((4, 4, th, tw, n, self.c), dtype=x.dtype)
+        tiles = buffer('a', (4, 4, th, tw, n, self.c), x.dtype)
         _forward_1d([rows[:, :, j:j + 2 * tw:2] for j in range(4)], tiles.transpose(1, 0, 2, 3, 4, 5))
         return tiles.reshape(16, th * tw * n, self.c)
 
     def output_pixels(self, m, n, out, bias):
-        """M (16, P, K) -> out (n, K, Ho, Wo), plus the bias when given."""
+        """M (16, P, K), in slot b -> out (n, K, Ho, Wo), plus the bias when given."""
         th, tw, k = self.th, self.tw, self.k
         m = m.reshape(4, 4, th, tw, n, k)
-        rows = np.empty((2, 4, th, tw, n, k), dtype=m.dtype)
+        rows = buffer('a', (2, 4, th, tw, n, k), m.dtype)
         _output_1d(m, rows)
-        pixels = np.empty((th, 2, tw, 2, n, k), dtype=m.dtype)
-        _output_1d(rows.transpose(1, 0, 2, 3, 4, 5), pixels.transpose(3, 1, 0, 2, 4, 5))
-        pixels = pixels.reshape(2 * th, 2 * tw, n, k)[:self.ho, :self.wo].transpose(2, 3, 0, 1)
+        # Written pixel-major, then copied out: strided writes straight into NCHW measured slower.
+        grid = buffer('b', (th, 2, tw, 2, n, k), m.dtype)
+        _output_1d(rows.transpose(1, 0, 2, 3, 4, 5), grid.transpose(3, 1, 0, 2, 4, 5))
+        pixels = grid.reshape(2 * th, 2 * tw, n, k)[:self.ho, :self.wo].transpose(2, 3, 0, 1)
         if bias is None:
             out[...] = pixels
         else:
-            np.add(pixels, bias.reshape(1, k, 1, 1), out=out)
+            np.add(pixels, bias.reshape(1, k, 1, 1), out=out)  # the bias rides on the copy
 
     def output_grad_tiles(self, gy):
-        """The adjoint of ``output_pixels``: dL/dy (n, K, Ho, Wo) -> dL/dM (16, P, K)."""
+        """The adjoint of ``output_pixels``: dL/dy (n, K, Ho, Wo) -> dL/dM (16, P, K) in slot c."""
         n, th, tw, k = gy.shape[0], self.th, self.tw, self.k
-        grid = np.empty((2 * th, 2 * tw, n, k), dtype=gy.dtype)
+        grid = buffer('a', (2 * th, 2 * tw, n, k), gy.dtype)
         grid[:self.ho, :self.wo] = gy.transpose(2, 3, 0, 1)
         grid[self.ho:] = 0
         grid[:, self.wo:] = 0
+        # (tile row, row parity, tile column, column parity, image, channel)
         grid = grid.reshape(th, 2, tw, 2, n, k)
-        rows = np.empty((4, th, tw, 2, n, k), dtype=gy.dtype)
+        rows = buffer('b', (4, th, tw, 2, n, k), gy.dtype)
         _output_adjoint_1d(grid[:, 0], grid[:, 1], rows)
-        tiles = np.empty((4, 4, th, tw, n, k), dtype=gy.dtype)
+        tiles = buffer('c', (4, 4, th, tw, n, k), gy.dtype)
         _output_adjoint_1d(rows[:, :, :, 0], rows[:, :, :, 1], tiles.transpose(1, 0, 2, 3, 4, 5))
         return tiles.reshape(16, th * tw * n, k)
 
     def input_grad(self, dv, n, out):
-        """The adjoint of ``input_tiles``: dL/dV (16, P, C) -> dL/dx, written into out (n, C, H, W)."""
+        """The adjoint of ``input_tiles``: dL/dV (16, P, C), in slot b -> dL/dx, written into out (n, C, H, W)."""
         th, tw, c = self.th, self.tw, self.c
         dv = dv.reshape(4, 4, th, tw, n, c)
-        cols = np.empty((4, th, tw + 1, 2, n, c), dtype=dv.dtype)
+        cols = buffer('a', (4, th, tw + 1, 2, n, c), dv.dtype)
         _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(2, 3, 0, 1, 4, 5))
         cols = cols.reshape(4, th, 2 * tw + 2, n, c)
-        padded = np.empty((th + 1, 2, 2 * tw + 2, n, c), dtype=dv.dtype)
+        padded = buffer('b', (th + 1, 2, 2 * tw + 2, n, c), dv.dtype)
         _input_adjoint_1d(cols, padded)
         padded = padded.reshape(2 * th + 2, 2 * tw + 2, n, c)
         out[...] = padded[self.ph:self.ph + self.h, self.pw:self.pw + self.w].transpose(2, 3, 0, 1)
@@ -154,47 +168,48 @@ def _input_adjoint_1d(v, out):
 
 
 def _weight_tiles(w):
-    """w (K, C, 3, 3) -> U (16, C, K) = G w G^T for every channel pair."""
+    """w (K, C, 3, 3) -> U (16, K, C) = G w G^T for every channel pair (one small product)."""
     k, c = w.shape[:2]
-    flat = w.transpose(2, 3, 1, 0).reshape(9, c * k)
-    return (_GG.astype(w.dtype) @ flat).reshape(16, c, k)
+    u = buffer('weights', (16, k * c), w.dtype)
+    np.matmul(_GG.astype(w.dtype), w.reshape(k * c, 9).T, out=u)
+    return u.reshape(16, k, c)
 
 
-def _weight_grad(du, w_shape):
-    """The adjoint of ``_weight_tiles``: dL/dU (16, C, K) -> dL/dw (K, C, 3, 3)."""
-    k, c = w_shape[:2]
-    flat = _GG.T.astype(du.dtype) @ du.reshape(16, c * k)
-    return np.ascontiguousarray(flat.reshape(3, 3, c, k).transpose(3, 2, 0, 1))
+def _weight_grad(du):
+    """The adjoint of ``_weight_tiles``: dL/dU (16, K, C) -> dL/dw (K, C, 3, 3)."""
+    _, k, c = du.shape
+    return (du.reshape(16, k * c).T @ _GG.astype(du.dtype)).reshape(k, c, 3, 3)
 
 
 def convolve(x, w, b, padding):
     """y = conv(x, w) + b for a 3x3, stride-1 convolution, on numpy arrays."""
     tiles = _Tiles(x.shape, w.shape, padding)
-    n = x.shape[0]
-    u = _weight_tiles(w)
-    y = np.empty((n, tiles.k, tiles.ho, tiles.wo), dtype=x.dtype)
-    for part in tiles.parts(n):
-        m = tiles.input_tiles(x[part]) @ u
-        tiles.output_pixels(m, m.shape[1] // (tiles.th * tiles.tw), y[part], b)
+    u_t = _weight_tiles(w).transpose(0, 2, 1)
+    y = np.empty((x.shape[0], tiles.k, tiles.ho, tiles.wo), dtype=x.dtype)
+    for part in tiles.parts(x.shape[0]):
+        v = tiles.input_tiles(x[part])
+        m = np.matmul(v, u_t, out=buffer('b', (16, v.shape[1], tiles.k), x.dtype))
+        tiles.output_pixels(m, v.shape[1] // (tiles.th * tiles.tw), y[part], b)
     return y
 
 
 def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None):
     """dL/dx (if the weight ``w`` is given) and dL/dw (if the input ``x`` is given) from dL/dy."""
     tiles = _Tiles(x_shape, w_shape, padding)
-    n = gy.shape[0]
+    k, c = w_shape[:2]
     gx = None if w is None else np.empty(x_shape, dtype=gy.dtype)
-    u_t = None if w is None else _weight_tiles(w).transpose(0, 2, 1)
-    du = None
-    for part in tiles.parts(n):
+    u = None if w is None else _weight_tiles(w)
+    du = None if x is None else buffer('weight grads', (16, k, c), gy.dtype)
+    for i, part in enumerate(tiles.parts(gy.shape[0])):
         dm = tiles.output_grad_tiles(gy[part])
-        count = dm.shape[1] // (tiles.th * tiles.tw)
+        p = dm.shape[1]
         if x is not None:
-            product = tiles.input_tiles(x[part]).transpose(0, 2, 1) @ dm
-            if du is None:
-                du = product
+            v = tiles.input_tiles(x[part])
+            if i == 0:
+                np.matmul(dm.transpose(0, 2, 1), v, out=du)
             else:
-                du += product
+                du += np.matmul(dm.transpose(0, 2, 1), v, out=buffer('b', (16, k, c), gy.dtype))
         if w is not None:
-            tiles.input_grad(dm @ u_t, count, gx[part])
-    return gx, None if du is None else _weight_grad(du, w_shape)
+            dv = np.matmul(dm, u, out=buffer('b', (16, p, c), gy.dtype))
+            tiles.input_grad(dv, p // (tiles.th * tiles.tw), gx[part])
+    return gx, None if du is None else _weight_grad(du)
