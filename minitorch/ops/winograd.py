@@ -37,6 +37,8 @@ MIN_CHANNELS = 16
 # G (4x3) for both kernel axes at once: (G kron G), 16 x 9, applied to the flattened 3x3 kernel.
 _G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])
 _GG = np.kron(_G, _G)
+# A^T (2x4) for both output axes: (A^T kron A^T), 4 x 16.
+_AA = np.kron(*2 * [np.array([[1., 1., 1., 0.], [0., 1., -1., -1.]])])
 
 
 def applies(array, w_shape, stride, dilation, groups):
@@ -81,35 +83,49 @@ class _Tiles:
         _forward_1d([rows[:, :, j:j + 2 * tw:2] for j in range(4)], tiles.transpose(1, 0, 2, 3, 4, 5))
         return tiles.reshape(16, th * tw * n, self.c)
 
+    def pixel_blocks(self, image, pixels):
+        """Pairs of matching views: of ``image`` (n, K, Ho, Wo) and of ``pixels`` (row parity, column
+        parity, tile row, tile column, n, K), covering every output pixel. One pair for the whole
+        2x2 tiles, plus the last row and column (and corner) when Ho or Wo is odd."""
+        n, k, ho, wo = image.shape
+        a, b = ho // 2, wo // 2
+        blocks = [(image[:, :, :2 * a, :2 * b].reshape(n, k, a, 2, b, 2).transpose(3, 5, 2, 4, 0, 1),
+                   pixels[:, :, :a, :b])]
+        if ho % 2:
+            blocks.append((image[:, :, ho - 1, :2 * b].reshape(n, k, b, 2).transpose(3, 2, 0, 1), pixels[0, :, a, :b]))
+        if wo % 2:
+            blocks.append((image[:, :, :2 * a, wo - 1].reshape(n, k, a, 2).transpose(3, 2, 0, 1), pixels[:, 0, :a, b]))
+        if ho % 2 and wo % 2:
+            blocks.append((image[:, :, ho - 1, wo - 1], pixels[0, 0, a, b]))
+        return blocks
+
     def output_pixels(self, m, n, out, bias):
         """M (16, P, K), in slot b -> out (n, K, Ho, Wo), plus the bias when given."""
         th, tw, k = self.th, self.tw, self.k
-        m = m.reshape(4, 4, th, tw, n, k)
-        rows = buffer('a', (2, 4, th, tw, n, k), m.dtype)
-        _output_1d(m, rows)
-        # Written pixel-major, then copied out: strided writes straight into NCHW measured slower.
-        grid = buffer('b', (th, 2, tw, 2, n, k), m.dtype)
-        _output_1d(rows.transpose(1, 0, 2, 3, 4, 5), grid.transpose(3, 1, 0, 2, 4, 5))
-        pixels = grid.reshape(2 * th, 2 * tw, n, k)[:self.ho, :self.wo].transpose(2, 3, 0, 1)
-        if bias is None:
-            out[...] = pixels
-        else:
-            np.add(pixels, bias.reshape(1, k, 1, 1), out=out)  # the bias rides on the copy
+        # Both 1-D output transforms at once, as one product with (A^T kron A^T): a single pass
+        # over M instead of two rounds of elementwise passes.
+        pixels = buffer('a', (4, th * tw * n * k), m.dtype)
+        np.matmul(_AA.astype(m.dtype, copy=False), m.reshape(16, -1), out=pixels)
+        pixels = pixels.reshape(2, 2, th, tw, n, k)
+        for image, tile_pixels in self.pixel_blocks(out, pixels):
+            if bias is None:
+                image[...] = tile_pixels
+            else:
+                np.add(tile_pixels, bias, out=image)  # the bias rides on the copy
 
     def output_grad_tiles(self, gy):
         """The adjoint of ``output_pixels``: dL/dy (n, K, Ho, Wo) -> dL/dM (16, P, K) in slot c."""
         n, th, tw, k = gy.shape[0], self.th, self.tw, self.k
-        grid = buffer('a', (2 * th, 2 * tw, n, k), gy.dtype)
-        grid[:self.ho, :self.wo] = gy.transpose(2, 3, 0, 1)
-        grid[self.ho:] = 0
-        grid[:, self.wo:] = 0
-        # (tile row, row parity, tile column, column parity, image, channel)
-        grid = grid.reshape(th, 2, tw, 2, n, k)
-        rows = buffer('b', (4, th, tw, 2, n, k), gy.dtype)
-        _output_adjoint_1d(grid[:, 0], grid[:, 1], rows)
-        tiles = buffer('c', (4, 4, th, tw, n, k), gy.dtype)
-        _output_adjoint_1d(rows[:, :, :, 0], rows[:, :, :, 1], tiles.transpose(1, 0, 2, 3, 4, 5))
-        return tiles.reshape(16, th * tw * n, k)
+        pixels = buffer('a', (2, 2, th, tw, n, k), gy.dtype)
+        for image, tile_pixels in self.pixel_blocks(gy, pixels):
+            tile_pixels[...] = image
+        if self.ho % 2:
+            pixels[1, :, th - 1] = 0  # the last tile row's second row lies outside the image
+        if self.wo % 2:
+            pixels[:, 1, :, tw - 1] = 0
+        tiles = buffer('c', (16, th * tw * n, k), gy.dtype)
+        np.matmul(_AA.T.astype(gy.dtype, copy=False), pixels.reshape(4, -1), out=tiles.reshape(16, -1))
+        return tiles
 
     def input_grad(self, dv, n, out):
         """The adjoint of ``input_tiles``: dL/dV (16, P, C), in slot b -> dL/dx, written into out (n, C, H, W)."""
