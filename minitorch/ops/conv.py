@@ -109,6 +109,14 @@ def _channels_first(gy, groups):
     return xp_of(gy).ascontiguousarray(gy).reshape(groups, o // groups, n * ho * wo)
 
 
+def _bias_grad(gy):
+    """dL/db = dL/dy summed over images and pixels: as a matrix-vector product with ones, which
+    BLAS does in one pass (numpy's sum over axes (0, 2, 3) is several times slower)."""
+    n, o, ho, wo = gy.shape
+    ones = xp_of(gy).ones(ho * wo, dtype=gy.dtype)
+    return (gy.reshape(n * o, ho * wo) @ ones).reshape(n, o).sum(0)
+
+
 def _batches(n, size):
     return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
@@ -193,7 +201,7 @@ class Conv2d(Op):
                                    x.array if w._requires_grad else None, self.columns)
         if len(self.inputs) == 2:
             return gx, gw
-        return gx, gw, grad.sum((0, 2, 3)) if self.inputs[2]._requires_grad else None
+        return gx, gw, _bias_grad(grad) if self.inputs[2]._requires_grad else None
 
     def release(self):
         super().release()

@@ -108,10 +108,9 @@ class _Tiles:
         np.matmul(_AA.astype(m.dtype, copy=False), m.reshape(16, -1), out=pixels)
         pixels = pixels.reshape(2, 2, th, tw, n, k)
         for image, tile_pixels in self.pixel_blocks(out, pixels):
-            if bias is None:
-                image[...] = tile_pixels
-            else:
-                np.add(tile_pixels, bias, out=image)  # the bias rides on the copy
+            # the bias rides on the copy; without one, add 0: numpy's plain assignment walks this
+            # transposed copy in a slower order (3x, measured) than a ufunc does
+            np.add(tile_pixels, 0 if bias is None else bias, out=image)
 
     def output_grad_tiles(self, gy):
         """The adjoint of ``output_pixels``: dL/dy (n, K, Ho, Wo) -> dL/dM (16, P, K) in slot c."""
