@@ -7,6 +7,18 @@ from hypothesis import given, settings, strategies as st
 from harness import compare
 
 
+@pytest.fixture(params=['gather', 'im2col'], scope='module', autouse=True)
+def small_path(request):
+    """Every test runs twice: small convolutions by one gather (the default for these sizes), and
+    with the gather switched off, by im2col. Winograd's tests take their own path either way."""
+    from minitorch.ops import conv_gather
+    saved = conv_gather.MAX_ELEMENTS
+    if request.param == 'im2col':
+        conv_gather.MAX_ELEMENTS = 0
+    yield request.param
+    conv_gather.MAX_ELEMENTS = saved
+
+
 @pytest.mark.parametrize('kw', [
     {}, {'stride': 2}, {'padding': 1}, {'padding': (2, 1)}, {'dilation': 2}, {'stride': (2, 1), 'padding': 1},
     {'padding': 'same'}, {'padding': 'valid'}, {'padding': 'same', 'dilation': 2},

@@ -154,12 +154,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     for t, g in leaf_grads.values():
         if as_arrays:
-            g = _as_tensor(g)
+            g = _as_tensor(g)  # a new Tensor, which .grad may take as it is
         if wanted is None:
-            _accumulate(t, g, create_graph, root_arrays)
+            _accumulate(t, g, create_graph, root_arrays, as_arrays)
         elif id(t) in wanted:
             if accumulate:
-                _accumulate(t, g, create_graph, root_arrays)
+                _accumulate(t, g, create_graph, root_arrays, as_arrays)
             else:
                 captured[wanted[id(t)]] = _run_tensor_hooks(t, g)
     return captured
@@ -184,10 +184,14 @@ def _run_tensor_hooks(t, g):
     return g
 
 
-def _accumulate(t, g, create_graph, used_arrays):
-    """Add ``g`` into leaf ``t``'s ``.grad``, after the leaf's hooks."""
-    g = _run_tensor_hooks(t, g)
-    if g.shape != t.shape:
+def _accumulate(t, g, create_graph, used_arrays, fresh=False):
+    """Add ``g`` into leaf ``t``'s ``.grad``, after the leaf's hooks. ``fresh``: g is a Tensor the
+    engine just made, which nobody else holds."""
+    if t._hooks:
+        new = _run_tensor_hooks(t, g)
+        fresh = fresh and new is g
+        g = new
+    if g.array.shape != t.array.shape:
         raise RuntimeError(f"the gradient for a tensor of shape {tuple(t.shape)} has shape {tuple(g.shape)}; "
                            "a hook or custom backward returned the wrong shape")
     if t.grad is None:
@@ -199,8 +203,9 @@ def _accumulate(t, g, create_graph, used_arrays):
             arr = g.array
             if id(arr) in used_arrays or arr.base is not None:
                 arr = arr.copy()
+                fresh = False
             used_arrays.add(id(arr))
-            t.grad = type(g)._make(arr)
+            t.grad = g if fresh and g.grad_fn is None else type(g)._make(arr)
     elif create_graph:
         t.grad = t.grad + g
     else:

@@ -17,7 +17,7 @@ import functools
 
 from ..autograd.function import Op
 from .._backend import xp_of, is_cpu_array
-from . import winograd
+from . import conv_gather, winograd
 
 # Budget for one chunk's column matrix. Measured on the lesson 7 convolutions: 1-4 MiB is the
 # fastest range (smaller chunks pay Python overhead per chunk, larger ones fall out of cache).
@@ -48,6 +48,10 @@ class ConvGeometry:
     def winograd(self, array, w_shape):
         """Whether this convolution runs as Winograd F(2x2, 3x3) (see winograd.py)."""
         return winograd.applies(array, w_shape, self.stride, self.dilation, self.groups)
+
+    def gather(self, array, w_shape, out_hw):
+        """Whether this convolution is small enough to run by one gather (see conv_gather.py)."""
+        return conv_gather.applies(array, w_shape, out_hw, self.groups)
 
     def windows(self, kh, kw, ho, wo):
         """For each kernel offset (i, j): the index of the padded input that it reads, one pixel
@@ -127,6 +131,9 @@ def convolve(geom, x, w, b=None, keep_columns=False):
     if geom.winograd(x, w.shape):
         y = winograd.convolve(x, w, b, geom.padding)
         return (y, None) if keep_columns else y
+    if geom.gather(x, w.shape, geom.out_size(x.shape[2], x.shape[3], *w.shape[2:])):
+        y, cols = conv_gather.convolve(geom, x, w, b)
+        return (y, cols) if keep_columns else y
     g = geom.groups
     n = x.shape[0]
     o, cg, kh, kw = w.shape
@@ -152,6 +159,8 @@ def convolution_grads(geom, gy, x_shape, w_shape, w=None, x=None, columns=None):
     pass, when it kept them."""
     if geom.winograd(gy, w_shape):
         return winograd.convolution_grads(gy, x_shape, w_shape, geom.padding, w, x)
+    if geom.gather(gy, w_shape, gy.shape[2:]):
+        return conv_gather.convolution_grads(geom, gy, x_shape, w_shape, w, x, columns)
     g = geom.groups
     o, cg, kh, kw = w_shape
     _, _, ho, wo = gy.shape
@@ -257,19 +266,20 @@ def _pair(v, name):
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as torch) of (N, C, H, W) or (C, H, W) input."""
-    if input.dim() == 3:
+    x_shape, w_shape = input.array.shape, weight.array.shape
+    if len(x_shape) == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
-    if input.dim() != 4:
+    if len(x_shape) != 4:
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-                           f"{list(input.shape)}. For a batch of grayscale images add the channel dim: "
+                           f"{list(x_shape)}. For a batch of grayscale images add the channel dim: "
                            "x.unsqueeze(1) turns (N, H, W) into (N, 1, H, W).")
-    if weight.dim() != 4:
+    if len(w_shape) != 4:
         raise RuntimeError(f"weight should have 4 dimensions (out_channels, in_channels/groups, kH, kW), "
-                           f"got {list(weight.shape)}")
-    n, c, h, w = input.shape
-    o, cg, kh, kw = weight.shape
+                           f"got {list(w_shape)}")
+    n, c, h, w = x_shape
+    o, cg, kh, kw = w_shape
     if c != cg * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(w_shape)}, expected input{list(x_shape)} "
                            f"to have {cg * groups} channels, but got {c} channels instead")
     if o % groups:
         raise RuntimeError(f"out_channels ({o}) must be divisible by groups ({groups})")
@@ -279,7 +289,38 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if not _same_device(input, weight):
         raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
                            f"{weight.device} and {input.device}!")
+    try:
+        geom, extra_pad = _settings(stride, padding, dilation, groups, kh, kw)
+    except TypeError:  # a list among the settings: not hashable, so not cached
+        geom, extra_pad = _settings.__wrapped__(stride, padding, dilation, groups, kh, kw)
+    if extra_pad is not None:
+        from ..nn.functional import pad
+        input = pad(input, extra_pad)
+        x_shape = input.array.shape
+    ho, wo = geom.out_size(x_shape[2], x_shape[3], kh, kw)
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError(f"Calculated output size: ({o}x{ho}x{wo}) is too small for input of size "
+                           f"{list(x_shape)} and kernel ({kh}x{kw}); use a smaller kernel or more padding")
+    if bias is None:
+        return Conv2d(geom)(input, weight)
+    if bias.array.shape != (o,):
+        raise RuntimeError(f"Given weight of size {list(w_shape)}, expected bias to be 1-dimensional with {o} "
+                           f"elements, but got bias of size {list(bias.shape)} instead")
+    if bias.array.dtype != input.array.dtype:
+        raise RuntimeError(f"Input type ({input.dtype}) and bias type ({bias.dtype}) should be the same; "
+                           "convert the bias, e.g. bias.to(input.dtype)")
+    if not _same_device(bias, input):
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{bias.device} and {input.device}!")
+    return Conv2d(geom)(input, weight, bias)
+
+
+@functools.lru_cache(maxsize=256)
+def _settings(stride, padding, dilation, groups, kh, kw):
+    """conv2d's settings checked and normalised (cached: a training loop repeats the same few):
+    the geometry, and the explicit padding ``pad`` must add first (for 'same' with an even kernel)."""
     stride, dilation = _pair(stride, 'stride'), _pair(dilation, 'dilation')
+    extra_pad = None
     if isinstance(padding, str):
         if padding == 'valid':
             padding = (0, 0)
@@ -289,27 +330,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             total = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
             if total[0] % 2 or total[1] % 2:
                 # torch pads the extra row/column at the end; do that explicitly, then run 'valid'
-                from ..nn.functional import pad
-                input = pad(input, (total[1] // 2, total[1] - total[1] // 2, total[0] // 2, total[0] - total[0] // 2))
+                extra_pad = (total[1] // 2, total[1] - total[1] // 2, total[0] // 2, total[0] - total[0] // 2)
                 padding = (0, 0)
             else:
                 padding = (total[0] // 2, total[1] // 2)
         else:
             raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
-    geom = ConvGeometry(stride, _pair(padding, 'padding'), dilation, groups)
-    ho, wo = geom.out_size(input.shape[2], input.shape[3], kh, kw)
-    if ho <= 0 or wo <= 0:
-        raise RuntimeError(f"Calculated output size: ({o}x{ho}x{wo}) is too small for input of size "
-                           f"{list(input.shape)} and kernel ({kh}x{kw}); use a smaller kernel or more padding")
-    if bias is None:
-        return Conv2d(geom)(input, weight)
-    if tuple(bias.shape) != (o,):
-        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {o} "
-                           f"elements, but got bias of size {list(bias.shape)} instead")
-    if bias.array.dtype != input.array.dtype:
-        raise RuntimeError(f"Input type ({input.dtype}) and bias type ({bias.dtype}) should be the same; "
-                           "convert the bias, e.g. bias.to(input.dtype)")
-    if not _same_device(bias, input):
-        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
-                           f"{bias.device} and {input.device}!")
-    return Conv2d(geom)(input, weight, bias)
+    return ConvGeometry(stride, _pair(padding, 'padding'), dilation, groups), extra_pad

@@ -24,6 +24,7 @@ ping-pong between the same few hot buffers.
 """
 import numpy as np
 
+from .._backend import is_cpu_array
 from ._scratch import buffer
 
 # Largest per-chunk buffer (the 16 matrix products' output). Measured on the 32-128 channel
@@ -44,7 +45,7 @@ _AA = np.kron(*2 * [np.array([[1., 1., 1., 0.], [0., 1., -1., -1.]])])
 def applies(array, w_shape, stride, dilation, groups):
     """Whether Winograd is the faster way for this convolution: CPU arrays, a 3x3 kernel, stride
     and dilation 1, no groups, and enough channels on both sides that the products dominate."""
-    return (isinstance(array, np.ndarray) and tuple(w_shape[2:]) == (3, 3) and stride == (1, 1)
+    return (is_cpu_array(array) and tuple(w_shape[2:]) == (3, 3) and stride == (1, 1)
             and dilation == (1, 1) and groups == 1 and w_shape[1] >= MIN_CHANNELS
             and w_shape[0] >= MIN_CHANNELS)
 
