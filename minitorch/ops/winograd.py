@@ -28,8 +28,8 @@ from .._backend import is_cpu_array
 from ._scratch import buffer
 
 # Largest per-chunk buffer (the 16 matrix products' output). Measured on the 32-128 channel
-# convolutions of the benchmark sweep: 1-2 MiB is the fastest range.
-CHUNK_BYTES = 3 << 19
+# convolutions of the benchmark sweep: 2-3 MiB is the fastest range.
+CHUNK_BYTES = 5 << 19
 
 # Below this many input or output channels im2col is faster: the transforms cost more than the
 # products they save.
