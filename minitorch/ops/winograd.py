@@ -169,16 +169,16 @@ def _input_adjoint_1d(v, out):
     first axis, tiles on its second) land on pixels 2t..2t+3 of ``out``, an array (T+1, 2, ...)
     whose first two axes are the pixel index 2t + parity.
     Per tile: d0 = v0, d1 = v1 - v2 + v3, d2 = v1 + v2 - v0, d3 = -v3; pixels 2t+2 and 2t+3
-    belong to the next tile's d0 and d1 too, so those add."""
+    belong to the next tile's d0 and d1 too, so:
+      pixel 2t = v0[t] + d2[t-1],   pixel 2t+1 = (v1 - v2 + v3)[t] - v3[t-1]."""
     t = v.shape[1]
     even, odd = out[:, 0], out[:, 1]
-    even[:t] = v[0]
-    even[t] = 0
-    shared = np.add(v[1], v[2])
-    shared -= v[0]
-    even[1:] += shared
-    np.subtract(v[1], v[2], out=odd[:t])
-    odd[:t] += v[3]
+    d2 = np.add(v[1], v[2], out=even[1:])      # d2[t-1], written where it lands
+    d2 -= v[0]
+    even[1:t] += v[0, 1:]
+    even[0] = v[0, 0]
+    d1 = np.subtract(v[1], v[2], out=odd[:t])
+    d1 += v[3]
     odd[t] = 0
     odd[1:] -= v[3]
 
