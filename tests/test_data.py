@@ -243,6 +243,23 @@ def test_dataloader_tensor_dataset():
     assert ours == [plain(b) for b in tdata.DataLoader(ref, batch_size=4)]
 
 
+def test_dataloader_tensor_dataset_batched_fetch_equals_per_sample_collate():
+    """A TensorDataset's batches are gathered with one index per tensor: the same batches, dtypes and
+    shapes as default_collate stacking samples one by one (a wrapper collate takes that path)."""
+    x = minitorch.randn(37, 1, 4, 4)
+    y = minitorch.arange(37)
+    w = minitorch.tensor(np.arange(37) % 2 == 0)
+    ds = mdata.TensorDataset(x, y, w)
+
+    def batches(collate):
+        loader = DataLoader(ds, batch_size=8, shuffle=True, collate_fn=collate,
+                            generator=minitorch.Generator().manual_seed(3))
+        return [[(t.dtype, tuple(t.shape), t.tolist()) for t in b] for b in loader]
+    fast = batches(None)
+    assert fast == batches(lambda samples: mdata.default_collate(samples))
+    assert len(fast) == 5 and fast[0][0][1] == (8, 1, 4, 4) and fast[-1][1][1] == (5,)
+
+
 def test_dataloader_shuffle_is_a_reproducible_permutation():
     dl = DataLoader(range(23), batch_size=5, shuffle=True)
     assert isinstance(dl.sampler, mdata.RandomSampler) and len(dl) == 5

@@ -1,5 +1,6 @@
 """DataLoader: iterate over a dataset in (shuffled) mini-batches, as ``torch.utils.data.DataLoader``."""
 from .collate import default_collate, default_convert
+from .dataset import TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
@@ -73,6 +74,12 @@ class DataLoader:
         dataset, collate = self.dataset, self.collate_fn
         if self.batch_sampler is None:
             return (collate(dataset[i]) for i in self.sampler)
+        if (collate is default_collate and type(dataset) is TensorDataset
+                and not any(t.requires_grad for t in dataset.tensors)):
+            # What default_collate would stack from one sample at a time, gathered with one index
+            # per tensor: the same batch, without a Python-level fetch per sample (most of an
+            # epoch's time for a small model).
+            return ([t[indices] for t in dataset.tensors] for indices in self.batch_sampler)
         return (collate(self._fetch(indices)) for indices in self.batch_sampler)
 
     def _fetch(self, indices):
