@@ -5,7 +5,15 @@ Three ops close the family under differentiation, so every derivative order work
 ``Conv2dWeightGrad(x, gy)``; each one's backward is written with the other two.
 Inputs are (N, C, H, W), weights (O, C/groups, kh, kw).
 
-Speed and memory (on the CPU) come from three choices:
+The array functions ``convolve`` and ``convolution_grads`` pick one of three algorithms, the
+same one for a convolution's forward and backward passes:
+- on the CPU, 3x3 stride-1 kernels with 16+ channels each side: Winograd F(2x2, 3x3)
+  (winograd.py), 2.25x fewer multiply-adds where the matrix products dominate;
+- on the CPU, tiny problems (a few thousand column entries): one gather (conv_gather.py),
+  where the count of numpy calls is the cost;
+- everything else, and every convolution on a GPU: im2col, below.
+
+Speed and memory of im2col (on the CPU) come from three choices:
 - the column matrix is kernel-major, (groups, C/g*kh*kw, N*Ho*Wo), built with one strided copy
   per kernel offset whose inner runs are whole image rows: far faster than copying a
   6-d window view whose innermost axis is only kw long;
