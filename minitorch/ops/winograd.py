@@ -53,13 +53,13 @@ def applies(array, w_shape, stride, dilation, groups):
 class _Tiles:
     """The tiling of one convolution: output size, tile counts, padded input size."""
 
-    def __init__(self, x_shape, w_shape, padding):
+    def __init__(self, x_shape, w_shape, padding, dtype):
         _, self.c, self.h, self.w = x_shape
         self.k = w_shape[0]
         self.ph, self.pw = padding
         self.ho, self.wo = self.h + 2 * self.ph - 2, self.w + 2 * self.pw - 2
         self.th, self.tw = (self.ho + 1) // 2, (self.wo + 1) // 2
-        per_image = 16 * self.th * self.tw * max(self.c, self.k) * 4
+        per_image = 16 * self.th * self.tw * max(self.c, self.k) * dtype.itemsize
         self.chunk = max(1, CHUNK_BYTES // per_image)
 
     def parts(self, n):
@@ -100,9 +100,9 @@ class _Tiles:
             blocks.append((image[:, :, ho - 1, wo - 1], pixels[0, 0, a, b]))
         return blocks
 
-    def output_pixels(self, m, n, out, bias):
+    def output_pixels(self, m, out, bias):
         """M (16, P, K), in slot b -> out (n, K, Ho, Wo), plus the bias when given."""
-        th, tw, k = self.th, self.tw, self.k
+        n, th, tw, k = out.shape[0], self.th, self.tw, self.k
         # Both 1-D output transforms at once, as one product with (A^T kron A^T): a single pass
         # over M instead of two rounds of elementwise passes.
         pixels = buffer('a', (4, th * tw * n * k), m.dtype)
@@ -127,9 +127,9 @@ class _Tiles:
         np.matmul(_AA.T.astype(gy.dtype, copy=False), pixels.reshape(4, -1), out=tiles.reshape(16, -1))
         return tiles
 
-    def input_grad(self, dv, n, out):
+    def input_grad(self, dv, out):
         """The adjoint of ``input_tiles``: dL/dV (16, P, C), in slot b -> dL/dx, written into out (n, C, H, W)."""
-        th, tw, c = self.th, self.tw, self.c
+        n, th, tw, c = out.shape[0], self.th, self.tw, self.c
         dv = dv.reshape(4, 4, th, tw, n, c)
         cols = buffer('a', (4, th, tw + 1, 2, n, c), dv.dtype)
         _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(2, 3, 0, 1, 4, 5))
@@ -146,22 +146,6 @@ def _forward_1d(d, out):
     np.add(d[1], d[2], out=out[1])
     np.subtract(d[2], d[1], out=out[2])
     np.subtract(d[1], d[3], out=out[3])
-
-
-def _output_1d(m, out):
-    """out[0..1] = A^T (m0, m1, m2, m3) along the first axes of m and out."""
-    np.add(m[0], m[1], out=out[0])
-    out[0] += m[2]
-    np.subtract(m[1], m[2], out=out[1])
-    out[1] -= m[3]
-
-
-def _output_adjoint_1d(g0, g1, out):
-    """out[0..3] = A (g0, g1): the adjoint of ``_output_1d``."""
-    out[0] = g0
-    np.add(g0, g1, out=out[1])
-    np.subtract(g0, g1, out=out[2])
-    np.negative(g1, out=out[3])
 
 
 def _input_adjoint_1d(v, out):
@@ -199,26 +183,25 @@ def _weight_grad(du):
 
 def convolve(x, w, b, padding):
     """y = conv(x, w) + b for a 3x3, stride-1 convolution, on numpy arrays."""
-    tiles = _Tiles(x.shape, w.shape, padding)
+    tiles = _Tiles(x.shape, w.shape, padding, x.dtype)
     u_t = _weight_tiles(w).transpose(0, 2, 1)
     y = np.empty((x.shape[0], tiles.k, tiles.ho, tiles.wo), dtype=x.dtype)
     for part in tiles.parts(x.shape[0]):
         v = tiles.input_tiles(x[part])
         m = np.matmul(v, u_t, out=buffer('b', (16, v.shape[1], tiles.k), x.dtype))
-        tiles.output_pixels(m, v.shape[1] // (tiles.th * tiles.tw), y[part], b)
+        tiles.output_pixels(m, y[part], b)
     return y
 
 
 def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None):
     """dL/dx (if the weight ``w`` is given) and dL/dw (if the input ``x`` is given) from dL/dy."""
-    tiles = _Tiles(x_shape, w_shape, padding)
+    tiles = _Tiles(x_shape, w_shape, padding, gy.dtype)
     k, c = w_shape[:2]
     gx = None if w is None else np.empty(x_shape, dtype=gy.dtype)
     u = None if w is None else _weight_tiles(w)
     du = None if x is None else buffer('weight grads', (16, k, c), gy.dtype)
     for i, part in enumerate(tiles.parts(gy.shape[0])):
         dm = tiles.output_grad_tiles(gy[part])
-        p = dm.shape[1]
         if x is not None:
             v = tiles.input_tiles(x[part])
             if i == 0:
@@ -226,6 +209,6 @@ def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None):
             else:
                 du += np.matmul(dm.transpose(0, 2, 1), v, out=buffer('b', (16, k, c), gy.dtype))
         if w is not None:
-            dv = np.matmul(dm, u, out=buffer('b', (16, p, c), gy.dtype))
-            tiles.input_grad(dv, p // (tiles.th * tiles.tw), gx[part])
+            dv = np.matmul(dm, u, out=buffer('b', (16, dm.shape[1], c), gy.dtype))
+            tiles.input_grad(dv, gx[part])
     return gx, None if du is None else _weight_grad(du)
