@@ -23,6 +23,7 @@ Speed and memory of im2col (on the CPU) come from three choices:
 """
 import functools
 
+from ..autograd import grad_mode
 from ..autograd.function import Op
 from .._backend import xp_of, is_cpu_array
 from . import conv_gather, winograd
@@ -134,11 +135,11 @@ def _batches(n, size):
 
 
 def convolve(geom, x, w, b=None, keep_columns=False):
-    """y = conv(x, w) + b on arrays; with ``keep_columns``, also x's columns when the whole batch
-    fit in one chunk (the weight gradient reuses them), else None."""
+    """y = conv(x, w) + b on arrays; with ``keep_columns``, also what the gradients can reuse: x's
+    columns when the whole batch fit in one chunk (else None), or Winograd's transformed weights
+    and tiles."""
     if geom.winograd(x, w.shape):
-        y = winograd.convolve(x, w, b, geom.padding)
-        return (y, None) if keep_columns else y
+        return winograd.convolve(x, w, b, geom.padding, keep_columns)
     if geom.gather(x, w.shape, geom.out_size(x.shape[2], x.shape[3], *w.shape[2:])):
         y, cols = conv_gather.convolve(geom, x, w, b)
         return (y, cols) if keep_columns else y
@@ -166,7 +167,7 @@ def convolution_grads(geom, gy, x_shape, w_shape, w=None, x=None, columns=None):
     otherwise). Both share each chunk's copy of dL/dy. ``columns``: x's columns from the forward
     pass, when it kept them."""
     if geom.winograd(gy, w_shape):
-        return winograd.convolution_grads(gy, x_shape, w_shape, geom.padding, w, x)
+        return winograd.convolution_grads(gy, x_shape, w_shape, geom.padding, w, x, columns)
     if geom.gather(gy, w_shape, gy.shape[2:]):
         return conv_gather.convolution_grads(geom, gy, x_shape, w_shape, w, x, columns)
     g = geom.groups
@@ -199,6 +200,8 @@ class Conv2d(Op):
         self.columns = None
 
     def forward(self, x, w, b=None):
+        if not grad_mode.enabled:  # no graph will be recorded: nothing to keep for a backward
+            return convolve(self.geom, x, w, b)
         y, self.columns = convolve(self.geom, x, w, b, keep_columns=True)
         return y
 

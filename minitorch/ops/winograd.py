@@ -68,8 +68,9 @@ class _Tiles:
         size = -(-n // count)
         return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
-    def input_tiles(self, x):
-        """x (n, C, H, W) -> V (16, P, C) in slot a: every 4x4 tile, transformed; P = th * tw * n."""
+    def input_tiles(self, x, keep=False):
+        """x (n, C, H, W) -> V (16, P, C) in slot a (in a new array with ``keep``): every 4x4 tile,
+        transformed; P = th * tw * n."""
         n, th, tw = x.shape[0], self.th, self.tw
         ph, pw, h, w = self.ph, self.pw, self.h, self.w
         padded = buffer('a', (2 * th + 2, 2 * tw + 2, n, self.c), x.dtype)
@@ -80,7 +81,8 @@ class _Tiles:
         padded[ph:ph + h, pw:pw + w] = x.transpose(2, 3, 0, 1)
         rows = buffer('b', (4, th, 2 * tw + 2, n, self.c), x.dtype)
         _forward_1d([padded[i:i + 2 * th:2] for i in range(4)], rows)
-        tiles = buffer('a', (4, 4, th, tw, n, self.c), x.dtype)
+        shape = (4, 4, th, tw, n, self.c)
+        tiles = np.empty(shape, x.dtype) if keep else buffer('a', shape, x.dtype)
         _forward_1d([rows[:, :, j:j + 2 * tw:2] for j in range(4)], tiles.transpose(1, 0, 2, 3, 4, 5))
         return tiles.reshape(16, th * tw * n, self.c)
 
@@ -207,10 +209,11 @@ def _input_adjoint_1d(v, out):
     odd[1:] -= v[3]
 
 
-def _weight_tiles(w):
-    """w (K, C, 3, 3) -> U (16, K, C) = G w G^T for every channel pair (one small product)."""
+def _weight_tiles(w, keep=False):
+    """w (K, C, 3, 3) -> U (16, K, C) = G w G^T for every channel pair (one small product), in a
+    scratch slot (in a new array with ``keep``)."""
     k, c = w.shape[:2]
-    u = buffer('weights', (16, k * c), w.dtype)
+    u = np.empty((16, k * c), w.dtype) if keep else buffer('weights', (16, k * c), w.dtype)
     np.matmul(_GG.astype(w.dtype), w.reshape(k * c, 9).T, out=u)
     return u.reshape(16, k, c)
 
@@ -221,30 +224,35 @@ def _weight_grad(du):
     return (du.reshape(16, k * c).T @ _GG.astype(du.dtype)).reshape(k, c, 3, 3)
 
 
-def convolve(x, w, b, padding):
-    """y = conv(x, w) + b for a 3x3, stride-1 convolution, on numpy arrays."""
+def convolve(x, w, b, padding, keep=False):
+    """y = conv(x, w) + b for a 3x3, stride-1 convolution, on numpy arrays. With ``keep``, returns
+    (y, saved): the transformed weights, and the transformed tiles when the batch is one chunk
+    (else None), for ``convolution_grads`` to reuse instead of recomputing them."""
     tiles = _Tiles(x.shape, w.shape, padding, x.dtype)
-    u_t = _weight_tiles(w).transpose(0, 2, 1)
+    u = _weight_tiles(w, keep)
     y = np.empty((x.shape[0], tiles.k, tiles.ho, tiles.wo), dtype=x.dtype)
-    for part in tiles.parts(x.shape[0]):
-        v = tiles.input_tiles(x[part])
+    parts = tiles.parts(x.shape[0])
+    for part in parts:
+        v = tiles.input_tiles(x[part], keep and len(parts) == 1)
         m = buffer('b', (16, v.shape[1], tiles.k), x.dtype)
-        tiles.products(v, u_t, m)
+        tiles.products(v, u.transpose(0, 2, 1), m)
         tiles.output_pixels(m, y[part], b)
-    return y
+    return (y, (u, v if len(parts) == 1 else None)) if keep else y
 
 
-def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None):
-    """dL/dx (if the weight ``w`` is given) and dL/dw (if the input ``x`` is given) from dL/dy."""
+def convolution_grads(gy, x_shape, w_shape, padding, w=None, x=None, saved=None):
+    """dL/dx (if the weight ``w`` is given) and dL/dw (if the input ``x`` is given) from dL/dy.
+    ``saved``: what ``convolve`` kept for this convolution, or None."""
     tiles = _Tiles(x_shape, w_shape, padding, gy.dtype)
     k, c = w_shape[:2]
+    kept_u, kept_v = saved if saved is not None else (None, None)
     gx = None if w is None else np.empty(x_shape, dtype=gy.dtype)
-    u = None if w is None else _weight_tiles(w)
+    u = None if w is None else kept_u if kept_u is not None else _weight_tiles(w)
     du = None if x is None else buffer('weight grads', (16, k, c), gy.dtype)
     for i, part in enumerate(tiles.parts(gy.shape[0])):
         dm = tiles.output_grad_tiles(gy[part])
         if x is not None:
-            v = tiles.input_tiles(x[part])
+            v = kept_v if kept_v is not None else tiles.input_tiles(x[part])
             if i == 0:
                 tiles.weight_products(dm, v, du)
             else:
