@@ -68,23 +68,37 @@ class _Tiles:
         size = -(-n // count)
         return [slice(s, min(n, s + size)) for s in range(0, n, size)]
 
+    def column_halves(self):
+        """The padded input's columns split by parity, as (parity, first image column, first slot,
+        count): padded column 2t + parity is slot t of that half, image column j is padded column
+        pw + j. Halves make every tile column a contiguous run of slots (tile t's columns are
+        slots t, t of the other half, t + 1, t + 1), so the column passes run over long blocks."""
+        halves = []
+        for parity in (0, 1):
+            first = (parity - self.pw) % 2
+            halves.append((parity, first, (self.pw + first) // 2, len(range(first, self.w, 2))))
+        return halves
+
     def input_tiles(self, x, keep=False):
         """x (n, C, H, W) -> V (16, P, C) in slot a (in a new array with ``keep``): every 4x4 tile,
         transformed; P = th * tw * n."""
-        n, th, tw = x.shape[0], self.th, self.tw
-        ph, pw, h, w = self.ph, self.pw, self.h, self.w
-        padded = buffer('a', (2 * th + 2, 2 * tw + 2, n, self.c), x.dtype)
+        n, th, tw, c = x.shape[0], self.th, self.tw, self.c
+        ph, h = self.ph, self.h
+        padded = buffer('a', (2 * th + 2, 2, tw + 1, n, c), x.dtype)  # rows, column halves, slots
         padded[:ph] = 0
         padded[ph + h:] = 0
-        padded[:, :pw] = 0
-        padded[:, pw + w:] = 0
-        padded[ph:ph + h, pw:pw + w] = x.transpose(2, 3, 0, 1)
-        rows = buffer('b', (4, th, 2 * tw + 2, n, self.c), x.dtype)
+        for parity, first, slot, count in self.column_halves():
+            half = padded[ph:ph + h, parity]
+            half[:, :slot] = 0
+            half[:, slot + count:] = 0
+            half[:, slot:slot + count] = x[..., first::2].transpose(2, 3, 0, 1)
+        rows = buffer('b', (4, th, 2, tw + 1, n, c), x.dtype)
         _forward_1d([padded[i:i + 2 * th:2] for i in range(4)], rows)
-        shape = (4, 4, th, tw, n, self.c)
+        shape = (4, 4, th, tw, n, c)
         tiles = np.empty(shape, x.dtype) if keep else buffer('a', shape, x.dtype)
-        _forward_1d([rows[:, :, j:j + 2 * tw:2] for j in range(4)], tiles.transpose(1, 0, 2, 3, 4, 5))
-        return tiles.reshape(16, th * tw * n, self.c)
+        columns = [rows[:, :, 0, :tw], rows[:, :, 1, :tw], rows[:, :, 0, 1:], rows[:, :, 1, 1:]]
+        _forward_1d(columns, tiles.transpose(1, 0, 2, 3, 4, 5))
+        return tiles.reshape(16, th * tw * n, c)
 
     def groups(self):
         """(rows, cols, th, tw): the transformed positions [rows, cols] of the 4x4 tile and how many
@@ -168,18 +182,13 @@ class _Tiles:
         """The adjoint of ``input_tiles``: dL/dV (16, P, C), in slot b -> dL/dx, written into out (n, C, H, W)."""
         n, th, tw, c = out.shape[0], self.th, self.tw, self.c
         dv = dv.reshape(4, 4, th, tw, n, c)
-        cols = buffer('a', (4, th, tw + 1, 2, n, c), dv.dtype)
-        _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(2, 3, 0, 1, 4, 5))
-        cols = cols.reshape(4, th, 2 * tw + 2, n, c)
-        # the copy into NCHW below steps through this buffer a pixel at a time; when that step (n x c
-        # values) is a multiple of 2 KiB, every read maps to the same few cache sets, so a spare cache
-        # line goes after each pixel (b16 128ch 7x7: that copy 0.23 -> 0.09 ms). Otherwise none: the
-        # adjoint's passes run fastest over one unbroken block.
-        pitch = n * c + (64 // dv.itemsize if n * c * dv.itemsize % 2048 == 0 else 0)
-        padded = buffer('b', (th + 1, 2, 2 * tw + 2, pitch), dv.dtype)[..., :n * c].reshape(th + 1, 2, 2 * tw + 2, n, c)
+        cols = buffer('a', (4, th, 2, tw + 1, n, c), dv.dtype)  # as input_tiles' rows: column halves
+        _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(3, 2, 0, 1, 4, 5))
+        padded = buffer('b', (th + 1, 2, 2, tw + 1, n, c), dv.dtype)
         _input_adjoint_1d(cols, padded)
-        padded = padded.reshape(2 * th + 2, 2 * tw + 2, n, c)
-        out[...] = padded[self.ph:self.ph + self.h, self.pw:self.pw + self.w].transpose(2, 3, 0, 1)
+        padded = padded.reshape(2 * th + 2, 2, tw + 1, n, c)[self.ph:self.ph + self.h]
+        for parity, first, slot, count in self.column_halves():
+            out[..., first::2] = padded[:, parity, slot:slot + count].transpose(2, 3, 0, 1)
 
 
 def _forward_1d(d, out):
