@@ -184,7 +184,11 @@ class _Tiles:
         dv = dv.reshape(4, 4, th, tw, n, c)
         cols = buffer('a', (4, th, 2, tw + 1, n, c), dv.dtype)  # as input_tiles' rows: column halves
         _input_adjoint_1d(dv.transpose(1, 3, 0, 2, 4, 5), cols.transpose(3, 2, 0, 1, 4, 5))
-        padded = buffer('b', (th + 1, 2, 2, tw + 1, n, c), dv.dtype)
+        # the copy into NCHW below steps through this buffer a pixel at a time; when that step (n x c
+        # values) is a multiple of 2 KiB, every read maps to the same few cache sets, so a spare cache
+        # line goes after each pixel
+        pitch = n * c + (64 // dv.itemsize if n * c * dv.itemsize % 2048 == 0 else 0)
+        padded = buffer('b', (th + 1, 2, 2, tw + 1, pitch), dv.dtype)[..., :n * c].reshape(th + 1, 2, 2, tw + 1, n, c)
         _input_adjoint_1d(cols, padded)
         padded = padded.reshape(2 * th + 2, 2, tw + 1, n, c)[self.ph:self.ph + self.h]
         for parity, first, slot, count in self.column_halves():
