@@ -106,6 +106,21 @@ def test_conv2d_winograd(x_shape, o, kw):
     compare(lambda T, x, w: T.nn.functional.conv2d(x, w, **kw), [x_shape, (o, c, 3, 3)], dtypes=('float32',))
 
 
+def test_conv2d_winograd_keeps_nothing_under_no_grad():
+    """The forward keeps its transformed weights and tiles for the backward only when a graph is
+    recorded; without one the result is the same and nothing is kept."""
+    import minitorch
+    x, w = minitorch.randn(2, 16, 7, 7), minitorch.randn(16, 16, 3, 3, requires_grad=True)
+    y = minitorch.nn.functional.conv2d(x, w, padding=1)
+    assert y.grad_fn.columns is not None
+    with minitorch.no_grad():
+        z = minitorch.nn.functional.conv2d(x, w, padding=1)
+    assert z.grad_fn is None
+    np.testing.assert_array_equal(y.detach().numpy(), z.numpy())
+    y.sum().backward()
+    assert y.grad_fn.columns is None  # released with the graph
+
+
 def test_conv2d_winograd_in_batch_chunks(monkeypatch):
     from minitorch.ops import winograd
     monkeypatch.setattr(winograd, 'CHUNK_BYTES', 1)

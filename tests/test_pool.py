@@ -12,6 +12,18 @@ from harness import compare
 mF = minitorch.nn.functional
 
 
+@pytest.fixture(params=['argmax', 'passes'], scope='module', autouse=True)
+def max_pool_path(request):
+    """Every test runs twice: few windows by one stack and argmax (the default for these sizes),
+    and with that switched off, by passes over the taps (the 2x2 tournament or the general loop)."""
+    from minitorch.ops import pool
+    saved = pool.SMALL_WINDOWS
+    if request.param == 'passes':
+        pool.SMALL_WINDOWS = -1
+    yield request.param
+    pool.SMALL_WINDOWS = saved
+
+
 def _pool(name, **kw):
     return lambda T, x: getattr(T.nn.functional, name)(x, **kw)
 
