@@ -11,6 +11,7 @@ run every op parity test on the GPU, or to 'sim' for the test-only simulated dev
 import os
 
 import numpy as np
+import pytest
 import torch
 
 import minitorch
@@ -139,3 +140,17 @@ def compare(fn, shapes=((3, 4),), dtypes=('float64', 'float32'), grad=True, grad
                 assert not torch.any(tg), f"{dt}: no second gradient for input {diff[i]}"
                 continue
             assert_close(mg, tg, rtol * 10, atol * 10, f"{dt} second gradient of input {diff[i]}")
+
+
+def on_both_paths(module, setting, off, names):
+    """A module-scoped autouse fixture (assign it to a name in a test module): every test there
+    runs twice, with ``module.setting`` as it is (the path ``names[0]``) and set to ``off`` (the
+    path ``names[1]``), so a size threshold that picks a fast path cannot hide the other one."""
+    @pytest.fixture(params=names, scope='module', autouse=True)
+    def path(request):
+        saved = getattr(module, setting)
+        if request.param == names[1]:
+            setattr(module, setting, off)
+        yield request.param
+        setattr(module, setting, saved)
+    return path

@@ -4,19 +4,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from harness import compare
+from harness import compare, on_both_paths
+from minitorch.ops import conv_gather
 
 
-@pytest.fixture(params=['gather', 'im2col'], scope='module', autouse=True)
-def small_path(request):
-    """Every test runs twice: small convolutions by one gather (the default for these sizes), and
-    with the gather switched off, by im2col. Winograd's tests take their own path either way."""
-    from minitorch.ops import conv_gather
-    saved = conv_gather.MAX_ELEMENTS
-    if request.param == 'im2col':
-        conv_gather.MAX_ELEMENTS = 0
-    yield request.param
-    conv_gather.MAX_ELEMENTS = saved
+# Every test runs twice: small convolutions by one gather (the default for these sizes), and with
+# the gather switched off, by im2col. Winograd's tests take their own path either way.
+small_path = on_both_paths(conv_gather, 'MAX_ELEMENTS', 0, ('gather', 'im2col'))
 
 
 @pytest.mark.parametrize('kw', [

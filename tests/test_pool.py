@@ -7,21 +7,15 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 import minitorch
-from harness import compare
+from harness import compare, on_both_paths
+from minitorch.ops import pool
 
 mF = minitorch.nn.functional
 
 
-@pytest.fixture(params=['argmax', 'passes'], scope='module', autouse=True)
-def max_pool_path(request):
-    """Every test runs twice: few windows by one stack and argmax (the default for these sizes),
-    and with that switched off, by passes over the taps (the 2x2 tournament or the general loop)."""
-    from minitorch.ops import pool
-    saved = pool.SMALL_WINDOWS
-    if request.param == 'passes':
-        pool.SMALL_WINDOWS = -1
-    yield request.param
-    pool.SMALL_WINDOWS = saved
+# Every test runs twice: few windows by one stack and argmax (the default for these sizes), and
+# with that switched off, by passes over the taps (the 2x2 tournament or the general loop).
+max_pool_path = on_both_paths(pool, 'SMALL_WINDOWS', -1, ('argmax', 'passes'))
 
 
 def _pool(name, **kw):
